@@ -1,0 +1,52 @@
+"""Moments in time: stored as UTC ISO-8601 text, read and shown in local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .errors import ValidationError
+
+_STORED = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def to_stored(moment: dt.datetime) -> str:
+    """The stored text for a moment; a naive datetime is taken as local time."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    utc = moment.astimezone(dt.UTC)
+    return utc.strftime(_STORED)[:-3] + "Z"
+
+
+def from_stored(text: str) -> dt.datetime:
+    """The aware UTC datetime for stored text."""
+    return dt.datetime.strptime(text.rstrip("Z"), _STORED).replace(tzinfo=dt.UTC)
+
+
+def local_display(text: str) -> str:
+    """Stored text as the local wall-clock time a manager reads, to the second."""
+    return from_stored(text).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_moment(text: str, *, end_of_day: bool = False, what: str = "date") -> dt.datetime:
+    """Parse a local date or date-time typed by a person ("2026-11-24", "2026-11-24 18:30").
+
+    A bare date means the start of that day, or its end with `end_of_day`
+    (so "until 2026-11-24" includes the whole day).
+    """
+    cleaned = text.strip()
+    try:
+        if len(cleaned) == 10:
+            day = dt.date.fromisoformat(cleaned)
+            moment = dt.datetime.combine(day, dt.time.max if end_of_day else dt.time.min)
+        else:
+            moment = dt.datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise ValidationError(
+            f"The {what} {text!r} is not a date; use YYYY-MM-DD or YYYY-MM-DD HH:MM."
+        ) from None
+    return moment
+
+
+def now_stored() -> str:
+    """The current moment as stored text."""
+    return to_stored(dt.datetime.now(dt.UTC))

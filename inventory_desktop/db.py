@@ -1,0 +1,319 @@
+"""Opening the data file: identity checks, pragmas, migrations, the write helper.
+
+The one `database` object below is bound by `open_database()`; the models and
+services use it from then on. A file that is not ours is refused before SQLite
+touches it, so a refusal leaves it byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+
+from .errors import (
+    DatabaseBusyError,
+    DataFileError,
+    ReadOnlyFileError,
+    RefusedFileError,
+)
+from .paths import ensure_private_dir
+
+APPLICATION_ID = 0x494E5644  # "INVD"
+DEFAULT_BUSY_TIMEOUT = 60.0
+SCHEMA_DIR = Path(__file__).with_name("schema")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_MIGRATION_NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
+
+# Deferred: the path is known only when the user has chosen a file.
+database = peewee.SqliteDatabase(None)
+
+
+@dataclass(frozen=True)
+class DataFileInfo:
+    """What the open data file is: shown in Help → About and by the CLI."""
+
+    path: Path
+    schema_version: int
+    read_only: bool
+
+
+_info: DataFileInfo | None = None
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The schema's migration files as (version, path), in the order they apply."""
+    found = []
+    for path in SCHEMA_DIR.iterdir():
+        match = _MIGRATION_NAME.fullmatch(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+def schema_version_known() -> int:
+    """The newest schema version this program can work with."""
+    return migrations()[-1][0]
+
+
+def open_database(
+    path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> DataFileInfo:
+    """Open (creating or migrating) the data file and bind it for the services."""
+    global _info
+    close_database()
+    path = Path(path).expanduser().absolute()
+    exists = _check_identity(path)
+    if not exists:
+        ensure_private_dir(path.parent)
+    read_only = exists and not _writable(path)
+    _connect(path, busy_timeout, read_only)
+    try:
+        _check_open_file(path)
+        if not read_only:
+            database.execute_sql("PRAGMA journal_mode = WAL")
+            _migrate(path)
+        version = _pragma("user_version")
+        if read_only and version < schema_version_known():
+            raise ReadOnlyFileError(
+                f"{path} was written by an older version and needs upgrading, "
+                "but it is read-only."
+            )
+    except BaseException:
+        database.close()
+        raise
+    _info = DataFileInfo(path=path, schema_version=version, read_only=read_only)
+    return _info
+
+
+def close_database() -> None:
+    """Close the data file if one is open (idempotent)."""
+    global _info
+    if database.database is not None and not database.is_closed():
+        database.close()
+    _info = None
+
+
+def current_file() -> DataFileInfo:
+    """The open data file; raises if none is open (a programming error)."""
+    if _info is None:
+        raise RuntimeError("no data file is open: call open_database() first")
+    return _info
+
+
+def data_version() -> int:
+    """A number that changes whenever another connection commits to the file."""
+    return _pragma("data_version")
+
+
+@contextmanager
+def write_transaction(actor: str) -> Iterator[None]:
+    """One user action: a BEGIN IMMEDIATE transaction that records who acts.
+
+    Refuses to nest: peewee would turn the inner block into a savepoint and
+    silently drop IMMEDIATE, bringing back the deferred read-then-write that
+    fails at once with "database is locked" under concurrency.
+    """
+    if database.in_transaction():
+        raise RuntimeError("write_transaction() cannot be nested")
+    if current_file().read_only:
+        raise ReadOnlyFileError("The data file is open read-only; nothing can be changed.")
+    with translate_sqlite_errors(), database.atomic("IMMEDIATE"):
+        database.execute_sql(
+            "INSERT INTO write_context (id, actor) VALUES (1, ?)", (actor,)
+        )
+        yield
+        database.execute_sql("DELETE FROM write_context WHERE id = 1")
+
+
+@contextmanager
+def translate_sqlite_errors() -> Iterator[None]:
+    """Turn SQLite's environment failures into errors the user can act on.
+
+    Following qutebrowser, failures that are the environment's fault (busy,
+    read-only, full, corrupt) become DataFileError; everything else is a bug
+    and propagates unchanged.
+    """
+    try:
+        yield
+    except (peewee.IntegrityError, sqlite3.IntegrityError):
+        raise
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        translated = _environment_error(exc)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+def backup_to(destination: str | os.PathLike[str]) -> Path:
+    """Copy the open data file to `destination` with SQLite's online backup."""
+    target = Path(destination).expanduser().absolute()
+    if target.exists():
+        raise DataFileError(f"{target} already exists; choose a new file name.")
+    with translate_sqlite_errors():
+        _backup(database.connection(), target)
+    return target
+
+
+def _check_identity(path: Path) -> bool:
+    """Refuse a file that is not ours, reading only its header. Returns whether it exists."""
+    if not path.exists():
+        return False
+    if not path.is_file():
+        raise RefusedFileError(f"{path} is not a file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            page_one = header + handle.read(12)
+    except OSError as exc:
+        raise DataFileError(f"{path} cannot be read: {exc.strerror}.") from exc
+    if not header:
+        return True  # SQLite treats an empty file as an empty database.
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise RefusedFileError(f"{path} is not an inventory data file (not a SQLite database).")
+    (user_version,) = struct.unpack(">I", header[60:64])
+    (application_id,) = struct.unpack(">I", header[68:72])
+    if application_id == 0 and _schema_is_empty(path, page_one):
+        return True
+    if application_id != APPLICATION_ID:
+        raise RefusedFileError(
+            f"{path} is a database of another application, not an inventory data file."
+        )
+    _refuse_newer(path, user_version)
+    return True
+
+
+def _schema_is_empty(path: Path, page_one: bytes) -> bool:
+    # Page 1 holds the schema table's b-tree: a leaf with no cells means no
+    # tables. A WAL file with frames could hold a schema we cannot see here.
+    leaf_table_page, cells = page_one[100], struct.unpack(">H", page_one[103:105])[0]
+    wal = path.with_name(path.name + "-wal")
+    return leaf_table_page == 0x0D and cells == 0 and not (wal.exists() and wal.stat().st_size)
+
+
+def _refuse_newer(path: Path, user_version: int) -> None:
+    if user_version > schema_version_known():
+        raise RefusedFileError(
+            f"{path} was written by a newer version of inventory_desktop "
+            f"(schema {user_version}; this program knows up to {schema_version_known()}). "
+            "Please upgrade the program."
+        )
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
+    target = f"{path.as_uri()}?mode=ro" if read_only else str(path)
+    database.init(
+        target,
+        timeout=busy_timeout,
+        pragmas={"foreign_keys": 1, "synchronous": "FULL"},
+        uri=read_only,
+        check_same_thread=False,
+    )
+    try:
+        with translate_sqlite_errors():
+            database.connect(reuse_if_open=True)
+    except peewee.DatabaseError as exc:
+        raise DataFileError(f"{path} cannot be opened: {exc}.") from exc
+
+
+def _check_open_file(path: Path) -> None:
+    # The header can lag behind a WAL file's newer pages: check again through SQLite.
+    application_id = _pragma("application_id")
+    if application_id not in (0, APPLICATION_ID):
+        raise RefusedFileError(
+            f"{path} is a database of another application, not an inventory data file."
+        )
+    _refuse_newer(path, _pragma("user_version"))
+
+
+def _pragma(name: str) -> int:
+    with translate_sqlite_errors():
+        return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+
+def _migrate(path: Path) -> None:
+    current = _pragma("user_version")
+    pending = [(version, sql) for version, sql in migrations() if version > current]
+    if not pending:
+        return
+    if current > 0:
+        _backup(database.connection(), _backup_path(path, current))
+    connection = database.connection()
+    for version, sql_file in pending:
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            f"{sql_file.read_text(encoding='utf-8')}\n"
+            f"PRAGMA application_id = {APPLICATION_ID};\n"
+            f"PRAGMA user_version = {version};\n"
+            "COMMIT;"
+        )
+        try:
+            with translate_sqlite_errors():
+                connection.executescript(script)
+        except BaseException:
+            if connection.in_transaction:
+                connection.rollback()
+            raise
+
+
+def _backup_path(path: Path, version: int) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.schema{version}-{stamp}.backup{path.suffix}")
+
+
+def _backup(source: sqlite3.Connection, target: Path) -> None:
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+
+
+_ENVIRONMENT_ERRORS = (
+    ("locked", DatabaseBusyError,
+     "The data file is busy: another program is writing to it. Try again in a moment."),
+    ("busy", DatabaseBusyError,
+     "The data file is busy: another program is writing to it. Try again in a moment."),
+    ("readonly", ReadOnlyFileError,
+     "The data file cannot be written (it or its folder is read-only)."),
+    ("full", DataFileError,
+     "The disk holding the data file is full; nothing was saved. Free some space and try again."),
+    ("malformed", DataFileError,
+     "The data file is damaged. Restore it from a backup; run 'inventory verify' for details."),
+    ("not a database", RefusedFileError, "The data file is not a SQLite database."),
+    ("disk i/o", DataFileError,
+     "The data file could not be read or written (disk I/O error); nothing was saved."),
+    ("unable to open", DataFileError,
+     "The data file or its folder cannot be reached; was it moved or deleted?"),
+    ("cantopen", DataFileError,
+     "The data file or its folder cannot be reached; was it moved or deleted?"),
+)
+
+
+def _environment_error(exc: BaseException) -> DataFileError | None:
+    text = _sqlite_error_text(exc)
+    for needle, error_type, message in _ENVIRONMENT_ERRORS:
+        if needle in text:
+            return error_type(message)
+    return None
+
+
+def _sqlite_error_text(exc: BaseException) -> str:
+    parts = []
+    while exc is not None:
+        parts.append(str(exc))
+        parts.append(getattr(exc, "sqlite_errorname", "") or "")
+        exc = exc.__cause__ or exc.__context__
+    return " ".join(parts).lower().replace("_", " ")

@@ -1,0 +1,59 @@
+"""Every error the application raises on purpose.
+
+`InventoryError` is the root: the command line turns any of them into exit
+code 1 with the message on stderr, the desktop shows the message in a dialog.
+Messages are whole sentences meant for the manager, not for a developer.
+Anything else that escapes is a bug and is reported as one.
+"""
+
+from __future__ import annotations
+
+
+class InventoryError(Exception):
+    """Something the user asked for cannot be done; the message says why."""
+
+
+class ValidationError(InventoryError):
+    """A value the user entered is not acceptable.
+
+    `field` names the input it concerns (e.g. "sku"), so a form can mark it.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(InventoryError):
+    """The item or movement asked for does not exist."""
+
+
+class InsufficientStockError(InventoryError):
+    """A deduction, adjustment or reversal would take a quantity below zero."""
+
+
+class DuplicateSkuError(ValidationError):
+    """Another item already uses this SKU."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="sku")
+
+
+class ConflictError(InventoryError):
+    """The request contradicts what is recorded (already reversed, key reused, ...)."""
+
+
+class DataFileError(InventoryError):
+    """The data file cannot be used: refused, unreadable, read-only or full."""
+
+
+class RefusedFileError(DataFileError):
+    """The file is not ours to open; it was left untouched."""
+
+
+class ReadOnlyFileError(DataFileError):
+    """The data file or its folder cannot be written."""
+
+
+class DatabaseBusyError(DataFileError):
+    """Another program held the data file longer than we were willing to wait."""

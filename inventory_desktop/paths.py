@@ -1,0 +1,25 @@
+"""Where the data file lives. The only module that knows about platformdirs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "inventory-desktop"
+DATA_FILE_NAME = "inventory.sqlite3"
+DB_ENV_VAR = "INVENTORY_DB"
+
+
+def default_data_file() -> Path:
+    """The data file to open when none is named: $INVENTORY_DB, else the user data dir."""
+    override = os.environ.get(DB_ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DATA_FILE_NAME
+
+
+def ensure_private_dir(directory: Path) -> None:
+    """Create the directory (and parents) readable by its owner only."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)

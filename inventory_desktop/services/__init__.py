@@ -1,0 +1,45 @@
+"""The application's API: every action a user can take, for the GUI and the CLI alike.
+
+Call `inventory_desktop.db.open_database(path)` once; then every function
+here works on that file. Writes are one IMMEDIATE transaction each and raise
+`inventory_desktop.errors.InventoryError` subclasses for anything a user can
+get wrong. Results are frozen rows (see rows.py), never live ORM objects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import db
+from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
+from .items import archive_item, create_item, delete_item, restore_item, update_item
+from .queries import (
+    audit_entries,
+    count_movements,
+    find_item,
+    get_item,
+    get_movement,
+    item_history,
+    items_needing_attention,
+    list_items,
+    list_movements,
+    quantity_on,
+)
+from .rows import AuditRow, ItemHistoryRow, ItemRow, LedgerProblem, MovementRow, VerifyReport
+from .stock import add_stock, adjust_stock, deduct_stock, reverse_movement
+from .verify import verify
+
+
+def back_up(destination: str | Path) -> Path:
+    """Copy the open data file, consistent even while others write, to `destination`."""
+    return db.backup_to(destination)
+
+
+__all__ = [
+    "AuditRow", "ItemHistoryRow", "ItemRow", "LedgerProblem", "MovementRow", "VerifyReport",
+    "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item", "audit_entries",
+    "back_up", "count_movements", "create_item", "deduct_stock", "delete_item", "find_item",
+    "get_item", "get_movement", "item_history", "items_needing_attention", "list_items",
+    "list_movements", "operator_name", "quantity_on", "remove_low_stock_listener",
+    "restore_item", "reverse_movement", "update_item", "verify",
+]

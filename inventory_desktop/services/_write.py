@@ -1,0 +1,60 @@
+"""The one way the services write: who acts, the transaction, the low-stock hook."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from .. import db
+from ..errors import ValidationError
+from .rows import ItemRow
+
+LowStockListener = Callable[[ItemRow], None]
+_low_stock_listeners: list[LowStockListener] = []
+_MAX_USER = 100
+
+
+def operator_name() -> str:
+    """Who is at the keyboard, by default: the OS login name."""
+    try:
+        return getpass.getuser() or "unknown"
+    except (KeyError, OSError):  # no login name in some containers and services
+        return "unknown"
+
+
+def actor(user: str | None) -> str:
+    """The validated name to record for `user` (None: the OS login name)."""
+    if user is None:
+        return operator_name()
+    name = user.strip()
+    if not name or len(name) > _MAX_USER or not name.isprintable():
+        raise ValidationError(
+            f"The user name must be 1 to {_MAX_USER} printable characters.", "user"
+        )
+    return name
+
+
+@contextmanager
+def writing(user: str | None) -> Iterator[str]:
+    """One user action: validates the actor, then runs in one IMMEDIATE transaction."""
+    name = actor(user)
+    with db.write_transaction(name):
+        yield name
+
+
+def add_low_stock_listener(listener: LowStockListener) -> None:
+    """Call `listener(item)` after a commit takes an item to or below its threshold."""
+    _low_stock_listeners.append(listener)
+
+
+def remove_low_stock_listener(listener: LowStockListener) -> None:
+    """Stop calling a listener added with add_low_stock_listener (no error if absent)."""
+    if listener in _low_stock_listeners:
+        _low_stock_listeners.remove(listener)
+
+
+def announce_low_stock(item: ItemRow) -> None:
+    """Tell every listener, after the commit, that `item` crossed its threshold."""
+    for listener in list(_low_stock_listeners):
+        listener(item)

@@ -1,0 +1,164 @@
+"""Creating, editing, archiving and deleting stock items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import clock
+from ..errors import ConflictError, DuplicateSkuError, ValidationError
+from ..models import StockItem, StockMovement
+from ..quantity import decimal_to_units
+from . import _input
+from ._write import announce_low_stock, writing
+from .ledger import append_movement
+from .queries import get_item
+from .rows import ItemRow
+
+UNSET: Any = object()
+
+
+def create_item(
+    name: str,
+    unit: str,
+    sku: str | None = None,
+    low_stock_threshold: object = None,
+    initial_quantity: object = 0,
+    *,
+    user: str | None = None,
+    op_key: str | None = None,
+) -> ItemRow:
+    """Create an item; a non-zero initial quantity is booked as an 'initial' receipt.
+
+    With `op_key`, a retry of a creation that already happened returns that item.
+    """
+    fields = {
+        "name": _input.name(name),
+        "sku": _input.sku(sku),
+        "unit": _input.unit(unit),
+        "low_stock_threshold": _input.threshold(low_stock_threshold),
+    }
+    initial = _input.new_quantity(initial_quantity)
+    key = _input.op_key(op_key)
+    with writing(user) as actor:
+        if key is not None:
+            earlier = StockItem.get_or_none(StockItem.op_key == key)
+            if earlier is not None:
+                return _replayed_item(earlier, fields, key)
+        _refuse_duplicate_sku(fields["sku"])
+        item_id = StockItem.insert(**fields, op_key=key).execute()
+        went_low = False
+        if initial:
+            _, went_low = append_movement(item_id, initial, "in", "initial", actor=actor)
+        item = get_item(item_id)
+    if went_low:
+        announce_low_stock(item)
+    return item
+
+
+def update_item(
+    item_id: int,
+    *,
+    name: str = UNSET,
+    sku: str | None = UNSET,
+    unit: str = UNSET,
+    low_stock_threshold: object = UNSET,
+    user: str | None = None,
+) -> ItemRow:
+    """Change an item's details (only the fields given); quantities change only by movements."""
+    changes = _validated_changes(name, sku, unit, low_stock_threshold)
+    with writing(user):
+        item = get_item(item_id)
+        changes = {k: v for k, v in changes.items() if v != _stored_value(item, k)}
+        if not changes:
+            return item
+        if "sku" in changes:
+            _refuse_duplicate_sku(changes["sku"], except_id=item_id)
+        if "unit" in changes and _has_movements(item_id):
+            raise ValidationError(
+                f"{item.name} already has movements recorded in {item.unit}; "
+                "its unit cannot change. Create a new item instead.", "unit")
+        was_alerted = item.low_stock_alert_sent
+        if "low_stock_threshold" in changes:
+            threshold = changes["low_stock_threshold"]
+            changes["low_stock_alert_sent"] = (
+                threshold is not None and decimal_to_units(item.quantity) <= threshold)
+        changes["updated_at"] = clock.now_stored()
+        StockItem.update(**changes).where(StockItem.id == item_id).execute()
+        updated = get_item(item_id)
+    if updated.low_stock_alert_sent and not was_alerted:
+        announce_low_stock(updated)
+    return updated
+
+
+def archive_item(item_id: int, *, user: str | None = None) -> ItemRow:
+    """Hide an item from daily lists; its history stays."""
+    return _set_active(item_id, False, user)
+
+
+def restore_item(item_id: int, *, user: str | None = None) -> ItemRow:
+    """Bring an archived item back."""
+    return _set_active(item_id, True, user)
+
+
+def delete_item(item_id: int, *, user: str | None = None) -> None:
+    """Delete an item that never had a movement (otherwise archive it)."""
+    with writing(user):
+        item = get_item(item_id)
+        if _has_movements(item_id):
+            raise ConflictError(
+                f"{item.name} has stock movements and cannot be deleted; archive it instead.")
+        StockItem.delete().where(StockItem.id == item_id).execute()
+
+
+def _set_active(item_id: int, active: bool, user: str | None) -> ItemRow:
+    with writing(user):
+        item = get_item(item_id)
+        if item.is_active == active:
+            return item
+        (StockItem.update(is_active=active, updated_at=clock.now_stored())
+         .where(StockItem.id == item_id).execute())
+        return get_item(item_id)
+
+
+def _validated_changes(name: Any, sku: Any, unit: Any, threshold: Any) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if name is not UNSET:
+        changes["name"] = _input.name(name)
+    if sku is not UNSET:
+        changes["sku"] = _input.sku(sku)
+    if unit is not UNSET:
+        changes["unit"] = _input.unit(unit)
+    if threshold is not UNSET:
+        changes["low_stock_threshold"] = _input.threshold(threshold)
+    return changes
+
+
+def _stored_value(item: ItemRow, field: str) -> Any:
+    if field == "low_stock_threshold":
+        threshold = item.low_stock_threshold
+        return None if threshold is None else decimal_to_units(threshold)
+    return getattr(item, field)
+
+
+
+def _refuse_duplicate_sku(sku: str | None, except_id: int | None = None) -> None:
+    if sku is None:
+        return
+    query = StockItem.select(StockItem.id, StockItem.name).where(
+        StockItem.sku.collate("NOCASE") == sku)
+    if except_id is not None:
+        query = query.where(StockItem.id != except_id)
+    other = query.first()
+    if other is not None:
+        raise DuplicateSkuError(f"The SKU {sku!r} is already used by {other.name}.")
+
+
+def _has_movements(item_id: int) -> bool:
+    return StockMovement.select().where(StockMovement.stock_item == item_id).exists()
+
+
+def _replayed_item(earlier: StockItem, fields: dict[str, Any], key: str) -> ItemRow:
+    if earlier.name != fields["name"] or earlier.unit != fields["unit"]:
+        raise ConflictError(
+            f"The operation key {key!r} was already used to create {earlier.name}.")
+    return get_item(earlier.id)

@@ -1,0 +1,221 @@
+"""Reading the ledger: items, movements, history and audit, as plain rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import peewee
+
+from .. import clock
+from ..db import translate_sqlite_errors
+from ..errors import NotFoundError, ValidationError
+from ..models import AuditLog, StockItem, StockItemHistory, StockMovement
+from ..quantity import to_decimal
+from ..vocabulary import MOVEMENT_TYPES, REASONS
+from .rows import (
+    AuditRow,
+    ItemHistoryRow,
+    ItemRow,
+    MovementRow,
+    audit_row,
+    history_row,
+    item_row,
+    movement_row,
+)
+
+ITEM_FIELDS = (
+    StockItem.id, StockItem.name, StockItem.sku, StockItem.unit, StockItem.current_quantity,
+    StockItem.low_stock_threshold, StockItem.low_stock_alert_sent, StockItem.is_active,
+    StockItem.created_at, StockItem.updated_at,
+)
+MOVEMENT_FIELDS = (
+    StockMovement.id, StockMovement.stock_item, StockItem.name, StockItem.sku, StockItem.unit,
+    StockMovement.quantity_change, StockMovement.movement_type, StockMovement.reason,
+    StockMovement.notes, StockMovement.reference_type, StockMovement.reference_id,
+    StockMovement.balance_after, StockMovement.created_by, StockMovement.created_at,
+    StockMovement.op_key,
+)
+MAX_PAGE = 10_000
+
+
+def get_item(item_id: int) -> ItemRow:
+    """The item with this id, archived or not."""
+    values = _items().where(StockItem.id == item_id).tuples().first()
+    if values is None:
+        raise NotFoundError(f"There is no item with id {item_id}.")
+    return item_row(values)
+
+
+def find_item(reference: str) -> ItemRow:
+    """The item a person means by `reference`: its SKU (any case), else its numeric id."""
+    text = str(reference).strip()
+    values = _by_sku(text)
+    if values is not None:
+        return item_row(values)
+    if text.isdigit() and text.isascii():
+        return get_item(int(text))
+    raise NotFoundError(f"There is no item with SKU or id {text!r}.")
+
+
+def list_items(
+    *, include_archived: bool = False, low_only: bool = False, search: str | None = None
+) -> list[ItemRow]:
+    """Items by name; archived ones only when asked; `search` matches name or SKU."""
+    query = _items()
+    if not include_archived:
+        query = query.where(StockItem.is_active == True)  # noqa: E712 - SQL, not Python
+    if low_only:
+        query = query.where(
+            StockItem.low_stock_threshold.is_null(False)
+            & (StockItem.current_quantity <= StockItem.low_stock_threshold)
+        )
+    if search:
+        text = search.strip()
+        query = query.where(StockItem.name.contains(text) | StockItem.sku.contains(text))
+    query = query.order_by(StockItem.name.collate("NOCASE"), StockItem.id)
+    with translate_sqlite_errors():
+        return [item_row(values) for values in query.tuples()]
+
+
+def items_needing_attention() -> list[ItemRow]:
+    """Active items whose low-stock alert is raised (at or below their threshold)."""
+    query = (
+        _items()
+        .where((StockItem.low_stock_alert_sent == True) & (StockItem.is_active == True))  # noqa: E712
+        .order_by(StockItem.name.collate("NOCASE"))
+    )
+    return [item_row(values) for values in query.tuples()]
+
+
+def get_movement(movement_id: int) -> MovementRow:
+    """One movement by id."""
+    values = _movements().where(StockMovement.id == movement_id).tuples().first()
+    if values is None:
+        raise NotFoundError(f"There is no movement with id {movement_id}.")
+    return movement_row(values)
+
+
+def list_movements(
+    *,
+    item_id: int | None = None,
+    movement_type: str | None = None,
+    reason: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+    before_id: int | None = None,
+) -> list[MovementRow]:
+    """Movements, newest first, filtered; `before_id` pages without OFFSET's cost."""
+    query = _movements()
+    for condition in _movement_filters(item_id, movement_type, reason, since, until, before_id):
+        query = query.where(condition)
+    query = query.order_by(StockMovement.id.desc())
+    if limit is not None:
+        query = query.limit(_page_size(limit)).offset(max(0, offset))
+    with translate_sqlite_errors():
+        return [movement_row(values) for values in query.tuples()]
+
+
+def count_movements(**filters: object) -> int:
+    """How many movements list_movements(**filters) would return without a limit."""
+    query = StockMovement.select()
+    for condition in _movement_filters(**filters):  # type: ignore[arg-type]
+        query = query.where(condition)
+    return query.count()
+
+
+def quantity_on(item_id: int, moment: dt.datetime) -> Decimal:
+    """The item's quantity at a past moment, read from the ledger's balance_after."""
+    get_item(item_id)
+    balance = (
+        StockMovement.select(StockMovement.balance_after)
+        .where((StockMovement.stock_item == item_id)
+               & (StockMovement.created_at <= clock.to_stored(moment)))
+        .order_by(StockMovement.id.desc())
+        .scalar()
+    )
+    return to_decimal(balance or 0)
+
+
+def item_history(item_id: int) -> list[ItemHistoryRow]:
+    """Every recorded state of the item, oldest first (from stock_item_history)."""
+    h = StockItemHistory
+    query = (
+        h.select(h.history_id, h.history_type, h.history_at, h.history_by, h.id, h.name,
+                 h.sku, h.unit, h.current_quantity, h.low_stock_threshold, h.is_active)
+        .where(h.id == item_id).order_by(h.history_id)
+    )
+    return [history_row(values) for values in query.tuples()]
+
+
+def audit_entries(
+    *, table_name: str | None = None, row_id: int | None = None,
+    limit: int | None = 100, before_id: int | None = None,
+) -> list[AuditRow]:
+    """Audit log rows, newest first."""
+    a = AuditLog
+    query = a.select(a.id, a.table_name, a.row_id, a.action, a.changes, a.actor, a.at)
+    if table_name is not None:
+        query = query.where(a.table_name == table_name)
+    if row_id is not None:
+        query = query.where(a.row_id == row_id)
+    if before_id is not None:
+        query = query.where(a.id < before_id)
+    query = query.order_by(a.id.desc())
+    if limit is not None:
+        query = query.limit(_page_size(limit))
+    return [audit_row(values) for values in query.tuples()]
+
+
+def _items() -> peewee.ModelSelect:
+    return StockItem.select(*ITEM_FIELDS)
+
+
+def _by_sku(text: str) -> tuple | None:
+    return (
+        _items().where(StockItem.sku.collate("NOCASE") == text)
+        .order_by(StockItem.id).tuples().first()
+    )
+
+
+def _movements() -> peewee.ModelSelect:
+    return StockMovement.select(*MOVEMENT_FIELDS).join(StockItem)
+
+
+def _movement_filters(
+    item_id: int | None = None,
+    movement_type: str | None = None,
+    reason: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    before_id: int | None = None,
+) -> list[peewee.Expression]:
+    conditions = []
+    if item_id is not None:
+        conditions.append(StockMovement.stock_item == item_id)
+    if movement_type is not None:
+        if movement_type not in MOVEMENT_TYPES:
+            raise ValidationError(
+                f"{movement_type!r} is not a movement type; use one of "
+                f"{', '.join(MOVEMENT_TYPES)}.", "movement_type")
+        conditions.append(StockMovement.movement_type == movement_type)
+    if reason is not None:
+        if reason not in REASONS:
+            raise ValidationError(
+                f"{reason!r} is not a reason; use one of {', '.join(REASONS)}.", "reason")
+        conditions.append(StockMovement.reason == reason)
+    if since is not None:
+        conditions.append(StockMovement.created_at >= clock.to_stored(since))
+    if until is not None:
+        conditions.append(StockMovement.created_at <= clock.to_stored(until))
+    if before_id is not None:
+        conditions.append(StockMovement.id < before_id)
+    return conditions
+
+
+def _page_size(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"The limit must be between 1 and {MAX_PAGE}.", "limit")
+    return limit

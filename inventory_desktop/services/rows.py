@@ -1,0 +1,138 @@
+"""Plain, frozen rows the services hand out: no live ORM objects leave the layer.
+
+A Qt model that touched a lazy ORM attribute inside data() would run queries
+while painting; these rows are complete when they are made.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..quantity import to_decimal
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    name: str
+    sku: str | None
+    unit: str
+    quantity: Decimal
+    low_stock_threshold: Decimal | None
+    low_stock_alert_sent: bool
+    is_active: bool
+    created_at: str
+    updated_at: str
+
+    @property
+    def is_low(self) -> bool:
+        """At or below its threshold (an item without a threshold is never low)."""
+        return self.low_stock_threshold is not None and self.quantity <= self.low_stock_threshold
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    id: int
+    item_id: int
+    item_name: str
+    item_sku: str | None
+    unit: str
+    quantity_change: Decimal
+    movement_type: str
+    reason: str
+    notes: str
+    reference_type: str | None
+    reference_id: str | None
+    balance_after: Decimal
+    created_by: str
+    created_at: str
+    op_key: str | None
+
+
+@dataclass(frozen=True)
+class ItemHistoryRow:
+    history_id: int
+    history_type: str
+    history_at: str
+    history_by: str
+    item_id: int
+    name: str | None
+    sku: str | None
+    unit: str | None
+    quantity: Decimal | None
+    low_stock_threshold: Decimal | None
+    is_active: bool | None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    table_name: str
+    row_id: int
+    action: str
+    changes: dict[str, list[Any]]
+    actor: str
+    at: str
+
+
+@dataclass(frozen=True)
+class LedgerProblem:
+    item_id: int
+    sku: str | None
+    name: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    integrity: list[str] = field(default_factory=list)
+    foreign_keys: list[str] = field(default_factory=list)
+    missing_guards: list[str] = field(default_factory=list)
+    ledger: list[LedgerProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.integrity or self.foreign_keys or self.missing_guards or self.ledger)
+
+
+def item_row(values: tuple) -> ItemRow:
+    """An ItemRow from a tuple of queries.ITEM_FIELDS."""
+    (id_, name, sku, unit, quantity, threshold, alert, active, created, updated) = values
+    return ItemRow(
+        id=id_, name=name, sku=sku, unit=unit, quantity=to_decimal(quantity),
+        low_stock_threshold=None if threshold is None else to_decimal(threshold),
+        low_stock_alert_sent=bool(alert), is_active=bool(active),
+        created_at=created, updated_at=updated,
+    )
+
+
+def movement_row(values: tuple) -> MovementRow:
+    """A MovementRow from a tuple of queries.MOVEMENT_FIELDS."""
+    (id_, item_id, name, sku, unit, change, kind, reason, notes, ref_type, ref_id,
+     balance, by, created, op_key) = values
+    return MovementRow(
+        id=id_, item_id=item_id, item_name=name, item_sku=sku, unit=unit,
+        quantity_change=to_decimal(change), movement_type=kind, reason=reason,
+        notes=notes, reference_type=ref_type, reference_id=ref_id,
+        balance_after=to_decimal(balance), created_by=by, created_at=created, op_key=op_key,
+    )
+
+
+def history_row(values: tuple) -> ItemHistoryRow:
+    (hid, kind, at, by, item_id, name, sku, unit, quantity, threshold, active) = values
+    return ItemHistoryRow(
+        history_id=hid, history_type=kind, history_at=at, history_by=by, item_id=item_id,
+        name=name, sku=sku, unit=unit,
+        quantity=None if quantity is None else to_decimal(quantity),
+        low_stock_threshold=None if threshold is None else to_decimal(threshold),
+        is_active=None if active is None else bool(active),
+    )
+
+
+def audit_row(values: tuple) -> AuditRow:
+    (id_, table, row_id, action, changes, actor, at) = values
+    return AuditRow(id=id_, table_name=table, row_id=row_id, action=action,
+                    changes=json.loads(changes), actor=actor, at=at)
