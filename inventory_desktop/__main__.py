@@ -1,0 +1,44 @@
+"""`python -m inventory_desktop`: the window when no command is given, else the CLI."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the desktop window (no command) or run a command-line command."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _wants_window(args):
+        return gui_main(args)
+    from .cli import main as cli_main
+
+    return cli_main(args)
+
+
+def gui_main(argv: list[str] | None = None) -> int:
+    """The `inventory-desktop` script: open the window, on `--db PATH` if given."""
+    from .ui.app import run
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    return run(_db_option(args))
+
+
+def _wants_window(args: list[str]) -> bool:
+    remaining = [arg for arg in args if not arg.startswith("--db")]
+    if "--db" in args:
+        index = args.index("--db")
+        remaining = args[:index] + args[index + 2:]
+    return not remaining
+
+
+def _db_option(args: list[str]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == "--db" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
