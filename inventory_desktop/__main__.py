@@ -24,11 +24,13 @@ def gui_main(argv: list[str] | None = None) -> int:
 
 
 def _wants_window(args: list[str]) -> bool:
-    remaining = [arg for arg in args if not arg.startswith("--db")]
-    if "--db" in args:
-        index = args.index("--db")
-        remaining = args[:index] + args[index + 2:]
-    return not remaining
+    """True when the arguments name at most a data file: no command to run."""
+    rest = list(args)
+    if rest and rest[0].startswith("--db="):
+        rest = rest[1:]
+    elif rest[:1] == ["--db"]:
+        rest = rest[2:]
+    return not rest
 
 
 def _db_option(args: list[str]) -> str | None:
