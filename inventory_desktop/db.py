@@ -44,6 +44,7 @@ class DataFileInfo:
     path: Path
     schema_version: int
     read_only: bool
+    created: bool = False
 
 
 _info: DataFileInfo | None = None
@@ -90,7 +91,8 @@ def open_database(
     except BaseException:
         database.close()
         raise
-    _info = DataFileInfo(path=path, schema_version=version, read_only=read_only)
+    _info = DataFileInfo(path=path, schema_version=version, read_only=read_only,
+                         created=not exists)
     return _info
 
 

@@ -23,3 +23,8 @@ def default_data_file() -> Path:
 def ensure_private_dir(directory: Path) -> None:
     """Create the directory (and parents) readable by its owner only."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def log_file() -> Path:
+    """Where unexpected errors (bugs) are written with their full details."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "inventory.log"
