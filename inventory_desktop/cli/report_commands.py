@@ -1,0 +1,90 @@
+"""`inventory movements | verify | backup`: reading and checking the ledger."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import services
+from ..errors import ValidationError
+from ..vocabulary import MOVEMENT_TYPES, REASONS
+from . import output
+from ._common import item_of, moment
+
+EXIT_PROBLEMS = 1
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    movements = commands.add_parser("movements", parents=[common],
+                                    help="list movements, newest first")
+    movements.add_argument("--item", metavar="ITEM", help="SKU or id")
+    movements.add_argument("--type", help=", ".join(MOVEMENT_TYPES))
+    movements.add_argument("--reason", help=", ".join(REASONS))
+    movements.add_argument("--since", metavar="DATE", help="from this local date/time")
+    movements.add_argument("--until", metavar="DATE", help="up to this local date/time")
+    movements.add_argument("--limit", metavar="N", default="50", help="at most N (default 50)")
+    movements.set_defaults(handler=_movements)
+
+    verify = commands.add_parser("verify", parents=[common],
+                                 help="check the file and every item's ledger")
+    verify.set_defaults(handler=_verify)
+
+    backup = commands.add_parser("backup", parents=[common],
+                                 help="copy the data file safely, even while in use")
+    backup.add_argument("destination", metavar="PATH")
+    backup.set_defaults(handler=_backup)
+
+
+def _movements(args: argparse.Namespace) -> None:
+    rows = services.list_movements(
+        item_id=item_of(args.item).id if args.item else None,
+        movement_type=args.type, reason=args.reason,
+        since=moment(args.since, what="--since date"),
+        until=moment(args.until, end_of_day=True, what="--until date"),
+        limit=_limit(args.limit))
+    if args.json:
+        output.print_json([output.movement_json(row) for row in rows])
+    elif rows:
+        output.print_movements(rows)
+    else:
+        print("No movements.")
+
+
+def _verify(args: argparse.Namespace) -> int:
+    report = services.verify()
+    if args.json:
+        output.print_json({
+            "ok": report.ok, "integrity": report.integrity, "foreign_keys": report.foreign_keys,
+            "missing_guards": report.missing_guards,
+            "ledger": [{"id": p.item_id, "sku": p.sku, "name": p.name, "problem": p.detail}
+                       for p in report.ledger]})
+    else:
+        _print_report(report)
+    return 0 if report.ok else EXIT_PROBLEMS
+
+
+def _print_report(report: services.VerifyReport) -> None:
+    if report.ok:
+        print("OK: the file is intact and every item's quantity matches its ledger.")
+        return
+    for line in report.integrity:
+        print(f"Integrity: {line}")
+    for line in report.foreign_keys + report.missing_guards:
+        print(f"Structure: {line}")
+    for problem in report.ledger:
+        label = f"{problem.sku} {problem.name}" if problem.sku else problem.name
+        print(f"Ledger: {label} (id {problem.item_id}): {problem.detail}")
+    print("PROBLEMS FOUND: restore from a backup or correct with adjustments.")
+
+
+def _backup(args: argparse.Namespace) -> None:
+    target = services.back_up(args.destination)
+    if args.json:
+        output.print_json({"backup": str(target)})
+    else:
+        print(f"Backed up to {target}.")
+
+
+def _limit(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise ValidationError(f"--limit must be a whole number, not {text!r}.")
+    return int(text)

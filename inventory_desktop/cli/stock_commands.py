@@ -1,0 +1,88 @@
+"""`inventory receive | deduct | adjust | reverse`: recording stock movements."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import services
+from ..quantity import format_decimal
+from ..vocabulary import ADJUST_REASONS, DEDUCT_REASONS, RECEIVE_REASONS, REVERSE_REASONS
+from . import output
+from ._common import add_notes, add_op_key, item_of, movement_id
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    receive = _stock_command(commands, common, "receive", "QTY", "record stock coming in",
+                             RECEIVE_REASONS, default="purchase")
+    receive.set_defaults(handler=_receive)
+    deduct = _stock_command(commands, common, "deduct", "QTY",
+                            "record stock going out (usage, waste, theft)", DEDUCT_REASONS)
+    deduct.set_defaults(handler=_deduct)
+    adjust = _stock_command(commands, common, "adjust", "NEW_QTY",
+                            "set the quantity on hand (e.g. after a count)", ADJUST_REASONS)
+    adjust.set_defaults(handler=_adjust)
+
+    reverse = commands.add_parser("reverse", parents=[common],
+                                  help="undo a movement with an opposite one")
+    reverse.add_argument("movement", metavar="MOVEMENT_ID")
+    reverse.add_argument("--reason", required=True, help=", ".join(REVERSE_REASONS))
+    add_notes(reverse)
+    add_op_key(reverse)
+    reverse.set_defaults(handler=_reverse)
+
+
+def _stock_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+                   name: str, quantity: str, text: str, reasons: tuple[str, ...],
+                   default: str | None = None) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=text, parents=[common])
+    parser.add_argument("item", metavar="ITEM", help="SKU or id")
+    parser.add_argument("quantity", metavar=quantity)
+    parser.add_argument("--reason", required=default is None, default=default,
+                        help=", ".join(reasons) + (f" (default {default})" if default else ""))
+    add_notes(parser)
+    parser.add_argument("--reference", metavar="TEXT",
+                        help="a document this refers to, e.g. an invoice number")
+    add_op_key(parser)
+    return parser
+
+
+def _receive(args: argparse.Namespace) -> None:
+    _print(args, services.add_stock(item_of(args.item).id, args.quantity, args.reason,
+                                    **_extras(args)))
+
+
+def _deduct(args: argparse.Namespace) -> None:
+    _print(args, services.deduct_stock(item_of(args.item).id, args.quantity, args.reason,
+                                       **_extras(args)))
+
+
+def _adjust(args: argparse.Namespace) -> None:
+    item = item_of(args.item)
+    movement = services.adjust_stock(item.id, args.quantity, args.reason, **_extras(args))
+    if movement is not None:
+        _print(args, movement)
+    elif args.json:
+        output.print_json(None)
+    else:
+        print(f"{item.name} is already at {format_decimal(item.quantity)} {item.unit}; "
+              "nothing was recorded.")
+
+
+def _reverse(args: argparse.Namespace) -> None:
+    _print(args, services.reverse_movement(
+        movement_id(args.movement), args.reason, user=args.user, notes=args.notes,
+        op_key=args.op_key))
+
+
+def _extras(args: argparse.Namespace) -> dict[str, object]:
+    return {"user": args.user, "notes": args.notes, "reference": args.reference,
+            "op_key": args.op_key}
+
+
+def _print(args: argparse.Namespace, movement: services.MovementRow) -> None:
+    if args.json:
+        output.print_json(output.movement_json(movement))
+    else:
+        print(output.describe_movement(movement))
+    sys.stdout.flush()
