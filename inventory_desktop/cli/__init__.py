@@ -76,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as bug:  # noqa: BLE001 - the one place a bug is caught
+    except Exception as bug:  # the one place a bug is caught and reported
         return _report_bug(bug)
 
 
