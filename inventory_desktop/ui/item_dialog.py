@@ -1,0 +1,197 @@
+"""The item form: create a new item or edit one's name, SKU, unit and threshold.
+
+The form checks each field as it is typed with the same rules the services
+apply, marks a wrong field where it is and keeps OK disabled until all is
+well. The dialog does not write: it hands an ItemInput to `submit` and shows
+any refusal (a duplicate SKU, a unit that can no longer change) on the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import InventoryError, ValidationError
+from ..quantity import format_decimal, to_units
+from ..services import ItemRow, _input
+from ..vocabulary import UNITS
+from .form_marks import MarkedField, banner_label
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """What the manager typed; quantities stay text so the services parse them exactly.
+
+    `initial_quantity` is "0" when left empty and when editing.
+    """
+
+    name: str
+    sku: str
+    unit: str
+    threshold: str
+    initial_quantity: str
+
+
+# The services name fields by column; the form names them by box.
+_FIELD_OF_ERROR = {
+    "name": "name", "sku": "sku", "unit": "unit",
+    "low_stock_threshold": "threshold", "quantity": "initial_quantity",
+    "initial_quantity": "initial_quantity",
+}
+
+
+class ItemDialog(QDialog):
+    """Create an item (item=None) or edit `item`."""
+
+    def __init__(
+        self, parent: QWidget | None, submit: Callable[[ItemInput], object],
+        item: ItemRow | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._submit = submit
+        self._item = item
+        self._touched: set[str] = set()
+        self._refusals: dict[str, str] = {}
+        self.setWindowTitle("New item" if item is None else f"Edit — {item.name}")
+        self._build()
+        if item is not None:
+            self._fill(item)
+        self._validate()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, submit: Callable[[ItemInput], object],
+        item: ItemRow | None = None,
+    ) -> bool:
+        """Show the form modally; True once `submit` accepted what was entered."""
+        return cls(parent, submit, item).exec() == QDialog.DialogCode.Accepted
+
+    def value(self) -> ItemInput:
+        """The form's content as typed (trimmed by the services, not here)."""
+        initial = self.initial_quantity.text().strip() if self._item is None else ""
+        return ItemInput(
+            name=self.name.text(), sku=self.sku.text(), unit=self.unit.currentText(),
+            threshold=self.threshold.text(), initial_quantity=initial or "0",
+        )
+
+    def field_error(self, field: str) -> str:
+        """The message shown on a field ('' when none): name, sku, unit, threshold, ..."""
+        return self._marks[field].error()
+
+    def _build(self) -> None:
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText("Required, e.g. Flour")
+        self.sku = QLineEdit(self)
+        self.sku.setPlaceholderText("Optional stock code")
+        self.unit = QComboBox(self)
+        self.unit.addItems(UNITS)
+        self.threshold = QLineEdit(self)
+        self.threshold.setPlaceholderText("Optional: warn at or below this quantity")
+        self.initial_quantity = QLineEdit(self)
+        self.initial_quantity.setPlaceholderText("0")
+        self._marks = {key: MarkedField(widget, self) for key, widget in (
+            ("name", self.name), ("sku", self.sku), ("unit", self.unit),
+            ("threshold", self.threshold), ("initial_quantity", self.initial_quantity))}
+        form = QFormLayout()
+        form.addRow("&Name", self._marks["name"])
+        form.addRow("&SKU", self._marks["sku"])
+        form.addRow("&Unit", self._marks["unit"])
+        form.addRow("Low-stock &threshold", self._marks["threshold"])
+        if self._item is None:
+            form.addRow("&Initial quantity", self._marks["initial_quantity"])
+        else:
+            self._marks["initial_quantity"].hide()
+        self.message = banner_label(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Create" if self._item is None else "Save")
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        for key, widget in (("name", self.name), ("sku", self.sku),
+                            ("threshold", self.threshold),
+                            ("initial_quantity", self.initial_quantity)):
+            widget.textEdited.connect(lambda _text, key=key: self._edited(key))
+        self.unit.currentIndexChanged.connect(lambda _index: self._edited("unit"))
+        self.name.setFocus()
+
+    def _fill(self, item: ItemRow) -> None:
+        self.name.setText(item.name)
+        self.sku.setText(item.sku or "")
+        self.unit.setCurrentText(item.unit)
+        threshold = item.low_stock_threshold
+        self.threshold.setText("" if threshold is None else format_decimal(threshold))
+
+    def _edited(self, key: str) -> None:
+        self._touched.add(key)
+        self._refusals.pop(key, None)
+        self.message.hide()
+        self._validate()
+
+    def _problems(self) -> dict[str, str]:
+        checks = {
+            "name": lambda: _input.name(self.name.text()),
+            "sku": lambda: _input.sku(self.sku.text()),
+            "threshold": lambda: _input.threshold(self.threshold.text()),
+        }
+        if self._item is None:
+            checks["initial_quantity"] = lambda: _initial_quantity(self.initial_quantity.text())
+        problems = {}
+        for key, check in checks.items():
+            try:
+                check()
+            except ValidationError as error:
+                problems[key] = str(error)
+        return problems | self._refusals
+
+    def _validate(self) -> None:
+        problems = self._problems()
+        for key, mark in self._marks.items():
+            shown = key in self._touched or key in self._refusals
+            mark.mark(problems.get(key, "") if shown else "")
+        self.ok_button.setEnabled(not problems)
+
+    def _save(self) -> None:
+        if not self.ok_button.isEnabled():
+            return
+        self.ok_button.setEnabled(False)
+        try:
+            self._submit(self.value())
+        except InventoryError as error:
+            self._show_refusal(error)
+            return
+        self.accept()
+
+    def _show_refusal(self, error: InventoryError) -> None:
+        field = _FIELD_OF_ERROR.get(getattr(error, "field", None) or "")
+        if isinstance(error, ValidationError) and field is not None and (
+                self._marks[field].isVisibleTo(self)):
+            self._refusals[field] = str(error)
+            self._marks[field].field.setFocus()
+        else:
+            self.message.setText(str(error))
+            self.message.show()
+        self._validate()
+
+
+def _initial_quantity(text: str) -> int:
+    if not text.strip():
+        return 0
+    units = to_units(text, "initial quantity", field="initial_quantity")
+    if units < 0:
+        raise ValidationError("The initial quantity cannot be negative.", "initial_quantity")
+    return units

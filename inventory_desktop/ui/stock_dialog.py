@@ -1,0 +1,231 @@
+"""Receive, deduct or adjust one item's stock: quantity, reason, notes, reference.
+
+The dialog checks what is typed as it is typed, previews the result (an
+adjustment shows current → new and the difference) and hands a StockInput
+to `submit`. A refusal from the services (say, someone deducted meanwhile)
+is shown inside the dialog, which stays open; nothing has been written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import InventoryError, ValidationError
+from ..quantity import to_decimal
+from ..services import ItemRow, _input, get_item
+from ..vocabulary import ADJUST_REASONS, DEDUCT_REASONS, REASON_LABELS, RECEIVE_REASONS
+from .form_marks import MarkedField, banner_label
+from .formatting import change_text, quantity_text
+
+
+@dataclass(frozen=True)
+class StockInput:
+    """What the manager typed; `quantity` is the new quantity for an adjustment."""
+
+    quantity: str
+    reason: str
+    notes: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class _Action:
+    title: str
+    quantity_label: str
+    ok_text: str
+    reasons: tuple[str, ...]
+
+
+_ACTIONS = {
+    "receive": _Action("Receive", "&Quantity received", "Receive", RECEIVE_REASONS),
+    "deduct": _Action("Deduct", "&Quantity to deduct", "Deduct", DEDUCT_REASONS),
+    "adjust": _Action("Adjust", "&New quantity on hand", "Adjust", ADJUST_REASONS),
+}
+_FIELDS = ("quantity", "reason", "notes", "reference")
+
+
+class StockDialog(QDialog):
+    """One stock action ("receive", "deduct" or "adjust") on `item`."""
+
+    def __init__(
+        self, parent: QWidget | None, action: str, item: ItemRow,
+        submit: Callable[[StockInput], object],
+    ) -> None:
+        super().__init__(parent)
+        if action not in _ACTIONS:
+            raise ValueError(f"unknown stock action {action!r}")
+        self._action = action
+        self._spec = _ACTIONS[action]
+        self._item = item
+        self._submit = submit
+        self._touched: set[str] = set()
+        self._refusals: dict[str, str] = {}
+        self.setWindowTitle(f"{self._spec.title} — {item.name} ({item.unit})")
+        self._build()
+        self._validate()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, action: str, item: ItemRow,
+        submit: Callable[[StockInput], object],
+    ) -> bool:
+        """Show the dialog modally; True once `submit` accepted the action."""
+        return cls(parent, action, item, submit).exec() == QDialog.DialogCode.Accepted
+
+    def value(self) -> StockInput:
+        """The form's content as typed."""
+        return StockInput(
+            quantity=self.quantity.text(), reason=self.reason.currentData(),
+            notes=self.notes.text(), reference=self.reference.text(),
+        )
+
+    def field_error(self, field: str) -> str:
+        """The message shown on a field ('' when none): quantity, reason, notes, reference."""
+        return self._marks[field].error()
+
+    def _build(self) -> None:
+        self.quantity = QLineEdit(self)
+        unit_label = QLabel(self._item.unit, self)
+        quantity_row = QWidget(self)
+        row = QHBoxLayout(quantity_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.quantity, 1)
+        row.addWidget(unit_label)
+        self.on_hand = QLabel(self)
+        self.preview = QLabel(self)
+        self.reason = QComboBox(self)
+        for reason in self._spec.reasons:
+            self.reason.addItem(REASON_LABELS[reason], reason)
+        self.notes = QLineEdit(self)
+        self.notes.setPlaceholderText("Optional")
+        self.reference = QLineEdit(self)
+        self.reference.setPlaceholderText("Optional, e.g. invoice INV-1042")
+        self._marks = {"quantity": MarkedField(quantity_row, self)}
+        self._marks["quantity"].field = self.quantity
+        for key, widget in (("reason", self.reason), ("notes", self.notes),
+                            ("reference", self.reference)):
+            self._marks[key] = MarkedField(widget, self)
+        form = QFormLayout()
+        form.addRow("On hand", self.on_hand)
+        form.addRow(self._spec.quantity_label, self._marks["quantity"])
+        form.addRow("After", self.preview)
+        form.addRow("&Reason", self._marks["reason"])
+        form.addRow("N&otes", self._marks["notes"])
+        form.addRow("Re&ference", self._marks["reference"])
+        self.message = banner_label(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self._spec.ok_text)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        for key, widget in (("quantity", self.quantity), ("notes", self.notes),
+                            ("reference", self.reference)):
+            widget.textEdited.connect(lambda _text, key=key: self._edited(key))
+        self.reason.currentIndexChanged.connect(lambda _index: self._edited("reason"))
+        self._show_on_hand()
+        self.quantity.setFocus()
+
+    def _show_on_hand(self) -> None:
+        self.on_hand.setText(quantity_text(self._item.quantity, self._item.unit))
+
+    def _edited(self, key: str) -> None:
+        self._touched.add(key)
+        self._refusals.pop(key, None)
+        self.message.hide()
+        self._validate()
+
+    def _entered_quantity(self) -> int:
+        if self._action == "adjust":
+            return _input.new_quantity(self.quantity.text())
+        return _input.positive_quantity(self.quantity.text())
+
+    def _problems(self) -> dict[str, str]:
+        checks = {
+            "quantity": self._entered_quantity,
+            "notes": lambda: _input.notes(self.notes.text()),
+            "reference": lambda: _input.reference(self.reference.text()),
+        }
+        problems = {}
+        for key, check in checks.items():
+            try:
+                check()
+            except ValidationError as error:
+                problems[key] = str(error)
+        return problems | self._refusals
+
+    def _validate(self) -> None:
+        problems = self._problems()
+        for key, mark in self._marks.items():
+            shown = key in self._touched or key in self._refusals
+            mark.mark(problems.get(key, "") if shown else "")
+        self.ok_button.setEnabled(not problems)
+        self.preview.setText("" if "quantity" in problems else self._preview_text())
+
+    def _preview_text(self) -> str:
+        unit, current = self._item.unit, self._item.quantity
+        entered = to_decimal(self._entered_quantity())
+        if self._action == "adjust":
+            if entered == current:
+                return f"{quantity_text(current, unit)} → no change"
+            return (f"{quantity_text(current, unit)} → {quantity_text(entered, unit)}"
+                    f" (difference {change_text(entered - current, unit)})")
+        after = current + entered if self._action == "receive" else current - entered
+        if after < 0:
+            return (f"More than the {quantity_text(current, unit)} on hand: "
+                    "the deduction will be refused.")
+        return _with_threshold_note(quantity_text(after, unit), after, self._item)
+
+    def _save(self) -> None:
+        if not self.ok_button.isEnabled():
+            return
+        self.ok_button.setEnabled(False)
+        try:
+            self._submit(self.value())
+        except InventoryError as error:
+            self._show_refusal(error)
+            return
+        self.accept()
+
+    def _show_refusal(self, error: InventoryError) -> None:
+        field = getattr(error, "field", None)
+        if isinstance(error, ValidationError) and field in _FIELDS:
+            self._refusals[field] = str(error)
+        else:
+            self.message.setText(str(error))
+            self.message.show()
+        self._reload_item()
+        self._validate()
+
+    def _reload_item(self) -> None:
+        # A refusal often means the file changed under us: show today's figure.
+        try:
+            self._item = get_item(self._item.id)
+        except InventoryError:
+            return
+        self._show_on_hand()
+
+
+def _with_threshold_note(text: str, after: Decimal, item: ItemRow) -> str:
+    threshold = item.low_stock_threshold
+    if threshold is not None and after <= threshold:
+        return f"{text} (at or below the low-stock threshold of {quantity_text(threshold)})"
+    return text
