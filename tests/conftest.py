@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from inventory_desktop import db  # noqa: E402
+from inventory_desktop import db
 
 TABLES = ("stock_item", "stock_movement", "stock_item_history", "audit_log", "write_context")
 
