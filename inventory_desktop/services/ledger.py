@@ -72,7 +72,8 @@ def append_movement(
 
 
 def replayed(
-    op_key: str | None, item_id: int, movement_type: str, change: int | None = None
+    op_key: str | None, item_id: int, movement_type: str, *,
+    change: int | None = None, balance_after: int | None = None,
 ) -> MovementRow | None:
     """The movement an earlier attempt with this key booked, if any.
 
@@ -87,8 +88,12 @@ def replayed(
         return None
     earlier_id = found[0]
     earlier = _movement(earlier_id)
-    same_change = change is None or decimal_to_units(earlier.quantity_change) == change
-    if earlier.item_id != item_id or earlier.movement_type != movement_type or not same_change:
+    same = (
+        earlier.item_id == item_id and earlier.movement_type == movement_type
+        and (change is None or decimal_to_units(earlier.quantity_change) == change)
+        and (balance_after is None or decimal_to_units(earlier.balance_after) == balance_after)
+    )
+    if not same:
         raise ConflictError(
             f"The operation key {op_key!r} was already used for movement {earlier.id} "
             f"({earlier.movement_type} of {earlier.item_name}).")

@@ -60,7 +60,7 @@ def adjust_stock(
     reason = _input.reason(reason, ADJUST_REASONS, "adjust stock")
     notes, ref, key = _input.notes(notes), _input.reference(reference), _input.op_key(op_key)
     with writing(user) as actor:
-        earlier = replayed(key, item_id, "adjustment")
+        earlier = replayed(key, item_id, "adjustment", balance_after=target)
         if earlier is not None:
             return earlier
         current = decimal_to_units(get_item(item_id).quantity)
@@ -107,7 +107,7 @@ def _book(
 ) -> MovementRow:
     notes, ref, key = _input.notes(notes), _input.reference(reference), _input.op_key(op_key)
     with writing(user) as actor:
-        earlier = replayed(key, item_id, kind, change)
+        earlier = replayed(key, item_id, kind, change=change)
         if earlier is not None:
             return earlier
         movement, went_low = append_movement(
