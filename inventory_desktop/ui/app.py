@@ -1,0 +1,86 @@
+"""Starting the desktop application: the data file, the bug handler, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import db, paths
+from ..errors import DataFileError
+from . import data_files
+
+_log = logging.getLogger("inventory_desktop")
+
+
+def run(db_path: str | None) -> int:
+    """Open the window on `db_path` (default: the usual data file); the exit code."""
+    app = make_application()
+    install_excepthook()
+    if open_first_file(db_path or paths.default_data_file()) is None:
+        return 1
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    code = app.exec()
+    db.close_database()
+    return code
+
+
+def make_application() -> QApplication:
+    """The QApplication, named so QSettings finds the user's settings."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(data_files.ORGANIZATION)
+    app.setApplicationName(data_files.APPLICATION)
+    app.setApplicationDisplayName("Inventory")
+    return app  # type: ignore[return-value]
+
+
+def open_first_file(path: str | Path) -> db.DataFileInfo | None:
+    """Open `path`; when refused, say why and offer another file until one opens or Quit."""
+    candidate: str | Path | None = path
+    while candidate is not None:
+        try:
+            return db.open_database(candidate)
+        except DataFileError as error:
+            _log.warning("refused data file %s: %s", candidate, error)
+            candidate = data_files.ask_after_refusal(candidate, error)
+    return None
+
+
+def install_excepthook() -> None:
+    """Log every unexpected exception (a bug) and tell the user briefly, without a traceback."""
+    sys.excepthook = _report_bug
+
+
+def _report_bug(kind: type[BaseException], error: BaseException,
+                trace: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    where = _start_log_file()
+    _log.error("unexpected error", exc_info=(kind, error, trace))
+    if QApplication.instance() is not None:
+        QMessageBox.critical(
+            QApplication.activeWindow(), "Unexpected error",
+            "Something went wrong inside Inventory; this is a bug. "
+            "Your last change may not have been saved — please check it."
+            f"{where}")
+
+
+def _start_log_file() -> str:
+    """Send errors to the log file once; the sentence telling the user where it is."""
+    log_path = paths.log_file()
+    try:
+        if not any(isinstance(h, logging.FileHandler) for h in _log.handlers):
+            paths.ensure_private_dir(log_path.parent)
+            handler = logging.FileHandler(log_path, encoding="utf-8")
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            _log.addHandler(handler)
+    except OSError:
+        return ""
+    return f"\n\nDetails were written to {log_path}."

@@ -1,0 +1,137 @@
+"""Choosing, opening and backing up data files, and remembering them in QSettings."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
+
+from .. import __version__, db, services
+from ..errors import DataFileError, InventoryError
+from .operations import show_refusal
+
+ORGANIZATION = "inventory-desktop"
+APPLICATION = "inventory-desktop"
+FILE_FILTER = "Inventory data files (*.sqlite3 *.sqlite *.db);;All files (*)"
+MAX_RECENT = 8
+_RECENT_KEY = "files/recent"
+
+
+def settings() -> QSettings:
+    """The user's settings (tests point QSettings.setPath at a temp dir)."""
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def recent_files() -> list[str]:
+    """Data files opened before, newest first, that still exist."""
+    stored = settings().value(_RECENT_KEY, []) or []
+    paths = [stored] if isinstance(stored, str) else list(stored)
+    return [path for path in paths if Path(path).exists()]
+
+
+def remember_file(path: Path) -> None:
+    """Put `path` first in the recent files list; it is also the last file used."""
+    text = str(path)
+    kept = [text] + [other for other in recent_files() if other != text]
+    settings().setValue(_RECENT_KEY, kept[:MAX_RECENT])
+
+
+def open_or_explain(parent: QWidget | None, path: str | Path) -> db.DataFileInfo | None:
+    """Open `path` for the services, or say why not (the file is left untouched)."""
+    try:
+        return db.open_database(path)
+    except DataFileError as error:
+        show_refusal(parent, "Cannot open this data file", str(error))
+        return None
+
+
+def ask_after_refusal(path: str | Path, error: DataFileError) -> str | None:
+    """At start-up: say why `path` was refused; the path chosen instead, or None to quit."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the data file",
+                      f"The data file {path} cannot be opened.")
+    box.setInformativeText(str(error))
+    open_button = box.addButton("Open another file…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(open_button)
+    box.exec()
+    if box.clickedButton() is not open_button:
+        return None
+    return choose_file_to_open(None)
+
+
+def choose_file_to_open(parent: QWidget | None) -> str | None:
+    """Ask for an existing data file; None when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Open data file", _start_dir(), FILE_FILTER)
+    return path or None
+
+
+def choose_new_file(parent: QWidget | None) -> str | None:
+    """Ask where to create a new, empty data file; refuses an existing file."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "New data file", str(Path(_start_dir()) / "inventory.sqlite3"), FILE_FILTER,
+        options=QFileDialog.Option.DontConfirmOverwrite)
+    if path and Path(path).exists():
+        show_refusal(parent, "New data file",
+                     f"{path} already exists. Use File → Open… to open it, "
+                     "or choose a new name.")
+        return None
+    return path or None
+
+
+def back_up_with_progress(parent: QWidget) -> Path | None:
+    """Ask for a destination and copy the open file there, keeping the window painted."""
+    source = db.current_file().path
+    suggested = source.with_name(f"{source.stem}-backup{source.suffix}")
+    target, _ = QFileDialog.getSaveFileName(
+        parent, "Back up to", str(suggested), FILE_FILTER,
+        options=QFileDialog.Option.DontConfirmOverwrite)
+    if not target:
+        return None
+    outcome: dict[str, object] = {}
+    worker = threading.Thread(target=_back_up_into, args=(target, outcome), daemon=True)
+    progress = QProgressDialog("Backing up the data file…", "", 0, 0, parent)
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    worker.start()
+    while worker.is_alive():
+        QApplication.processEvents()
+        worker.join(0.02)
+    progress.close()
+    if "error" in outcome:
+        show_refusal(parent, "Back up", str(outcome["error"]))
+        return None
+    return outcome["path"]  # type: ignore[return-value]
+
+
+def _back_up_into(target: str, outcome: dict[str, object]) -> None:
+    # Runs on a worker thread: peewee gives this thread its own connection to
+    # the file, so SQLite's online backup never blocks the window's reads.
+    try:
+        outcome["path"] = services.back_up(target)
+    except InventoryError as error:
+        outcome["error"] = error
+
+
+def about_text() -> str:
+    """Help → About: version, data file and schema version."""
+    info = db.current_file()
+    mode = " (read-only)" if info.read_only else ""
+    return (f"<b>Inventory Desktop</b> {__version__}<br><br>"
+            f"Data file: {info.path}{mode}<br>"
+            f"Schema version: {info.schema_version}")
+
+
+def _start_dir() -> str:
+    try:
+        return str(db.current_file().path.parent)
+    except RuntimeError:
+        return str(Path.home())

@@ -1,0 +1,181 @@
+"""The window's actions: what each menu entry, toolbar button and shortcut does.
+
+Stock and item changes go through a dialog (which calls the service and
+shows refusals itself) or through run_operation; either way the window
+refreshes afterwards. Nothing here reads or writes the file directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from .. import services
+from ..services import ItemRow
+from . import data_files
+from .operations import run_operation
+
+if TYPE_CHECKING:
+    from .item_dialog import ItemInput
+    from .main_window import MainWindow
+    from .stock_dialog import StockInput
+
+
+class ItemActions:
+    """Every QAction of the main window, and the handlers behind them."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self.new_file = self._action("&New data file…", self._new_file)
+        self.open_file = self._action("&Open data file…", self._open_file,
+                                      QKeySequence.StandardKey.Open)
+        self.back_up = self._action("&Back up now…", self._back_up)
+        self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
+        self.new_item = self._action("&New item…", self._new_item, "Ctrl+N")
+        self.edit = self._action("&Edit…", self._edit, "F2")
+        self.receive = self._action("&Receive…", lambda: self._stock("receive"), "Ctrl+R")
+        self.deduct = self._action("&Deduct / waste…", lambda: self._stock("deduct"), "Ctrl+D")
+        self.adjust = self._action("Ad&just…", lambda: self._stock("adjust"), "Ctrl+J")
+        self.history = self._action("&History", self._item_history, "Ctrl+H")
+        self.archive = self._action("&Archive", self._archive_or_restore)
+        self.item_changes = self._action("Changes to this item", self._item_changes)
+        self.find = self._action("&Find…", window.focus_filter, "Ctrl+F")
+        self.show_archived = self._action("Show &archived items", window.refresh)
+        self.show_archived.setCheckable(True)
+        self.all_history = self._action("&Movement history (all items)", self._all_history)
+        self.audit_log = self._action("Audit &log", self._audit_log)
+        self.about = self._action("&About", window.show_about)
+
+    def item_actions(self) -> list[QAction]:
+        """The actions on the selected item, as the toolbar and context menu list them."""
+        return [self.new_item, self.edit, self.receive, self.deduct, self.adjust,
+                self.history, self.archive]
+
+    def update_enabled(self, item: ItemRow | None) -> None:
+        """Enable what makes sense for `item` (None: nothing selected) and the file."""
+        writable = not self._window.read_only
+        active = item is not None and item.is_active
+        self.new_item.setEnabled(writable)
+        self.edit.setEnabled(writable and item is not None)
+        for action in (self.receive, self.deduct, self.adjust):
+            action.setEnabled(writable and active)
+        self.archive.setEnabled(writable and item is not None)
+        self.archive.setText("&Restore" if item is not None and not item.is_active
+                             else "&Archive")
+        self.history.setEnabled(item is not None)
+        self.item_changes.setEnabled(item is not None)
+
+    def _action(self, text: str, handler: Callable[[], object],
+                shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self._window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: handler())
+        self._window.addAction(action)  # shortcuts work wherever the focus is
+        return action
+
+    def _new_item(self) -> None:
+        from .item_dialog import ItemDialog
+
+        created: list[ItemRow] = []
+
+        def submit(data: ItemInput) -> ItemRow:
+            item = services.create_item(data.name, data.unit, data.sku, data.threshold,
+                                        data.initial_quantity)
+            created.append(item)
+            return item
+
+        if ItemDialog.ask(self._window, submit):
+            self._window.refresh()
+            self._window.select_item(created[-1].id)
+
+    def _edit(self) -> None:
+        from .item_dialog import ItemDialog
+
+        item = self._writable_item()
+        if item is None:
+            return
+
+        def submit(data: ItemInput) -> ItemRow:
+            return services.update_item(item.id, name=data.name, sku=data.sku, unit=data.unit,
+                                        low_stock_threshold=data.threshold)
+
+        if ItemDialog.ask(self._window, submit, item):
+            self._window.refresh()
+
+    def _stock(self, action: str) -> None:
+        from .stock_dialog import StockDialog
+
+        item = self._writable_item()
+        if item is None or not item.is_active:
+            return
+        book = {"receive": services.add_stock, "deduct": services.deduct_stock,
+                "adjust": services.adjust_stock}[action]
+
+        def submit(data: StockInput) -> object:
+            return book(item.id, data.quantity, data.reason, notes=data.notes,
+                        reference=data.reference or None)
+
+        if StockDialog.ask(self._window, action, item, submit):
+            self._window.refresh()
+
+    def _archive_or_restore(self) -> None:
+        item = self._writable_item()
+        if item is None:
+            return
+        change = services.archive_item if item.is_active else services.restore_item
+        title = "Archive item" if item.is_active else "Restore item"
+        run_operation(self._window, title, lambda: change(item.id), self._window.refresh)
+
+    def _item_history(self) -> None:
+        item = self._window.selected_item()
+        if item is not None:
+            from .history_window import HistoryWindow
+
+            self._show(HistoryWindow(self._window, item_id=item.id))
+
+    def _all_history(self) -> None:
+        from .history_window import HistoryWindow
+
+        self._show(HistoryWindow(self._window))
+
+    def _item_changes(self) -> None:
+        item = self._window.selected_item()
+        if item is not None:
+            from .audit_window import AuditWindow
+
+            self._show(AuditWindow(self._window, item_id=item.id))
+
+    def _audit_log(self) -> None:
+        from .audit_window import AuditWindow
+
+        self._show(AuditWindow(self._window))
+
+    def _show(self, window: QWidget) -> None:
+        window.setWindowFlag(Qt.WindowType.Window, True)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.show()
+
+    def _writable_item(self) -> ItemRow | None:
+        if self._window.read_only:
+            return None
+        return self._window.selected_item()
+
+    def _new_file(self) -> None:
+        path = data_files.choose_new_file(self._window)
+        if path:
+            self._window.switch_to(path)
+
+    def _open_file(self) -> None:
+        path = data_files.choose_file_to_open(self._window)
+        if path:
+            self._window.switch_to(path)
+
+    def _back_up(self) -> None:
+        target = data_files.back_up_with_progress(self._window)
+        if target is not None:
+            self._window.statusBar().showMessage(f"Backed up to {target}.", 10_000)

@@ -1,0 +1,253 @@
+"""The main window: the item table, its filter, the menus and the status bar.
+
+What each action does to an item lives in item_actions.py; this module
+lays out the window, keeps it in step with the data file and remembers its
+layout between runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSystemTrayIcon,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import db, services
+from ..errors import DataFileError
+from ..services import ItemRow
+from . import data_files
+from .formatting import quantity_text
+from .item_actions import ItemActions
+from .item_table import ItemTableModel
+from .watcher import DataFileWatcher
+
+_READ_ONLY_STYLE = "background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #e0c46c;"
+_LOW_STOCK_MESSAGE_MS = 15_000
+
+
+class MainWindow(QMainWindow):
+    """The stock list of the open data file and every action on it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ItemTableModel(self)
+        self._build_central()
+        self.actions = ItemActions(self)
+        self._build_menus()
+        self._counts = QLabel(self)
+        self.statusBar().addPermanentWidget(self._counts)
+        self._tray: QSystemTrayIcon | None = None
+        self.watcher = DataFileWatcher(self.refresh, self)
+        services.add_low_stock_listener(self.on_low_stock)
+        self._restore_layout()
+        self.load_file()
+
+    def _build_central(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        self.banner = QLabel(central)
+        self.banner.setStyleSheet(_READ_ONLY_STYLE)
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.filter_box = QLineEdit(central)
+        self.filter_box.setPlaceholderText("Filter by name or SKU (Ctrl+F)")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.apply_filter)
+        self.filter_box.returnPressed.connect(self._focus_table)
+        self.table = self._build_table(central)
+        for widget in (self.banner, self.filter_box, self.table):
+            layout.addWidget(widget)
+        self.setCentralWidget(central)
+
+    def _build_table(self, parent: QWidget) -> QTableView:
+        table = QTableView(parent)
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        # Fixed row heights let the view lay out 50,000 rows without measuring them.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate((260, 110, 70, 110, 90)):
+            header.resizeSection(column, width)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._show_context_menu)
+        table.activated.connect(lambda _index: self.actions.edit.trigger())
+        table.selectionModel().currentRowChanged.connect(self._selection_changed)
+        return table
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([a.new_file, a.open_file])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([a.back_up, a.quit])
+        items_menu = self.menuBar().addMenu("&Items")
+        items_menu.addActions(a.item_actions())
+        items_menu.addSeparator()
+        items_menu.addAction(a.find)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addActions([a.show_archived, a.all_history, a.audit_log])
+        self.menuBar().addMenu("&Help").addAction(a.about)
+        toolbar = self.addToolBar("Items")
+        toolbar.setObjectName("items-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([a.new_item, a.edit, a.receive, a.deduct, a.adjust, a.history,
+                            a.archive])
+
+    def load_file(self) -> None:
+        """Show the data file that is open now (at start and after File → Open)."""
+        info = db.current_file()
+        data_files.remember_file(info.path)
+        self.setWindowTitle(f"{info.path.name} — Inventory")
+        self.banner.setVisible(info.read_only)
+        self.banner.setText(
+            f"<b>Read-only:</b> {info.path} cannot be changed (the file or its folder is "
+            "not writable). You can look up stock, view history and back it up.")
+        self.refresh()
+        self.watcher.start()
+
+    def switch_to(self, path: str | Path) -> bool:
+        """Open another data file here; on a refusal the current one stays open."""
+        previous = db.current_file().path
+        if data_files.open_or_explain(self, path) is None:
+            db.open_database(previous)
+            return False
+        self.model.set_items([])
+        self.load_file()
+        return True
+
+    @property
+    def read_only(self) -> bool:
+        return db.current_file().read_only
+
+    def refresh(self) -> None:
+        """Reload the items from the file, keeping filter, sort and selection."""
+        try:
+            items = services.list_items(include_archived=self.actions.show_archived.isChecked())
+        except DataFileError as error:
+            self.statusBar().showMessage(f"Could not reload: {error}", 5000)
+            return
+        self.model.set_items(items)
+        self._update_counts()
+        self.actions.update_enabled(self.selected_item())
+
+    def apply_filter(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._update_counts()
+        if self.selected_item() is None:
+            self.actions.update_enabled(None)
+
+    def selected_item(self) -> ItemRow | None:
+        """The item on the current row, if it is selected."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item_at(rows[0].row()) if rows else None
+
+    def select_item(self, item_id: int) -> None:
+        """Select and show the item with this id, if it is listed."""
+        row = self.model.row_of(item_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def focus_filter(self) -> None:
+        self.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_box.selectAll()
+
+    def on_low_stock(self, item: ItemRow) -> None:
+        """Told by the services, once per crossing, that an item went low."""
+        text = (f"Low stock: {item.name} is down to {quantity_text(item.quantity, item.unit)} "
+                f"(low at {quantity_text(item.low_stock_threshold, item.unit)}).")
+        self.statusBar().showMessage(text, _LOW_STOCK_MESSAGE_MS)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray_icon().showMessage("Low stock", text, QSystemTrayIcon.MessageIcon.Warning)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Inventory Desktop", data_files.about_text())
+
+    def _tray_icon(self) -> QSystemTrayIcon:
+        if self._tray is None:
+            self._tray = QSystemTrayIcon(QApplication.windowIcon(), self)
+            self._tray.show()
+        return self._tray
+
+    def _update_counts(self) -> None:
+        total, shown = self.model.total_count(), self.model.rowCount()
+        items = f"{total} items" if shown == total else f"{shown} of {total} items shown"
+        self._counts.setText(f"{items} · {self.model.low_count()} low")
+
+    def _selection_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.actions.update_enabled(self.model.item_at(current.row()))
+
+    def _focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.selected_item() is None and self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _show_context_menu(self, position) -> None:
+        index = self.table.indexAt(position)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        menu.addActions(self.actions.item_actions())
+        menu.addAction(self.actions.item_changes)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in data_files.recent_files():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.switch_to(p))
+        self.recent_menu.setEnabled(True)
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _restore_layout(self) -> None:
+        stored = data_files.settings()
+        geometry = stored.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(980, 620)
+        header = stored.value("table/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+        self.actions.show_archived.setChecked(stored.value("view/archived", False, bool))
+        # Enabling sorting sorts once by the restored indicator.
+        self.table.setSortingEnabled(True)
+
+    def save_layout(self) -> None:
+        stored = data_files.settings()
+        stored.setValue("window/geometry", self.saveGeometry())
+        stored.setValue("table/header", self.table.horizontalHeader().saveState())
+        stored.setValue("view/archived", self.actions.show_archived.isChecked())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.watcher.stop()
+        services.remove_low_stock_listener(self.on_low_stock)
+        super().closeEvent(event)
+
