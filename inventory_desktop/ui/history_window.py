@@ -1,0 +1,230 @@
+"""Movement history: one item's ledger or everyone's, with filters and a stock chart.
+
+Opening costs one page of the newest movements whatever the ledger's size;
+more pages load as the manager scrolls. Nothing here counts the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import clock, services
+from ..errors import InventoryError, NotFoundError, ValidationError
+from ..services import ItemRow
+from ..vocabulary import MOVEMENT_TYPES, REASON_LABELS, REASONS
+from .movement_model import TYPE_LABELS, MovementFilter, MovementTableModel
+from .stock_chart import StockChart, read_series
+
+_COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 90, 220, 140)
+_ERROR_STYLE = "border: 1px solid #c0392b;"
+
+
+class HistoryWindow(QWidget):
+    """A top-level window on the movement ledger, for one item or for all."""
+
+    def __init__(self, parent: QWidget | None = None, item_id: int | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self._fixed_item = item_id
+        self._item: ItemRow | None = services.get_item(item_id) if item_id is not None else None
+        self.model = MovementTableModel(self)
+        self.model.load_failed.connect(self._show_failure)
+        self.model.rowsInserted.connect(lambda *_: self._show_status())
+        self._build()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the newest movements (and the chart) again under the current filters."""
+        try:
+            movement_filter = self._read_filters()
+        except InventoryError as error:
+            self.status.setText(str(error))
+            return
+        self.model.set_filter(movement_filter)
+        self._refresh_chart()
+        self._show_status()
+
+    def _build(self) -> None:
+        self.setWindowTitle(
+            f"History — {self._item.name}" if self._item else "Stock movement history")
+        self.resize(1100, 650)
+        self.item_filter = QLineEdit(self)
+        self.item_filter.setPlaceholderText("SKU, id or name; empty for all")
+        self.item_filter.setClearButtonEnabled(True)
+        self.type_filter = _choice(self, "Any type",
+                                   [(TYPE_LABELS[t], t) for t in MOVEMENT_TYPES])
+        self.reason_filter = _choice(self, "Any reason",
+                                     [(REASON_LABELS[r], r) for r in REASONS])
+        self.since_filter = _date_box(self, "From YYYY-MM-DD")
+        self.until_filter = _date_box(self, "To YYYY-MM-DD")
+        refresh = QPushButton("&Refresh", self)
+        refresh.clicked.connect(self.refresh)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        self.status = QLabel(self)
+        self.chart = StockChart(self)
+        self.table = self._make_table()
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.chart)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._filter_row(refresh))
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        self._connect_filters()
+
+    def _filter_row(self, refresh: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        if self._fixed_item is None:
+            label = QLabel("&Item", self)
+            label.setBuddy(self.item_filter)
+            row.addWidget(label)
+            row.addWidget(self.item_filter, 2)
+        else:
+            self.item_filter.hide()
+        for widget in (self.type_filter, self.reason_filter, self.since_filter,
+                       self.until_filter):
+            row.addWidget(widget, 1)
+        row.addWidget(refresh)
+        return row
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        # Fixed row heights and set column widths: measuring contents would
+        # touch every loaded row, and the ledger can be very long.
+        vertical = table.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
+        vertical.hide()
+        header = table.horizontalHeader()
+        for column, width in enumerate(_COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        return table
+
+    def _connect_filters(self) -> None:
+        self.type_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.reason_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        for box in (self.item_filter, self.since_filter, self.until_filter):
+            box.editingFinished.connect(self._filters_edited)
+        self.item_filter.textChanged.connect(self._item_cleared)
+
+    def _filters_edited(self) -> None:
+        if self._read_filters_quietly() != self.model.filter:
+            self.refresh()
+
+    def _item_cleared(self, text: str) -> None:
+        if not text and self._item is not None and self._fixed_item is None:
+            self.refresh()
+
+    def _read_filters_quietly(self) -> MovementFilter | None:
+        try:
+            return self._read_filters()
+        except InventoryError:
+            return None
+
+    def _read_filters(self) -> MovementFilter:
+        for box in (self.item_filter, self.since_filter, self.until_filter):
+            box.setStyleSheet("")
+        self._item = self._chosen_item()
+        return MovementFilter(
+            item_id=self._item.id if self._item else None,
+            movement_type=self.type_filter.currentData(),
+            reason=self.reason_filter.currentData(),
+            since=_moment(self.since_filter, "start date", end_of_day=False),
+            until=_moment(self.until_filter, "end date", end_of_day=True),
+        )
+
+    def _chosen_item(self) -> ItemRow | None:
+        if self._fixed_item is not None:
+            return services.get_item(self._fixed_item)
+        text = self.item_filter.text().strip()
+        if not text:
+            return None
+        try:
+            return find_item_by_words(text)
+        except InventoryError:
+            self.item_filter.setStyleSheet(_ERROR_STYLE)
+            raise
+
+    def _refresh_chart(self) -> None:
+        if self._item is None:
+            self.chart.set_series(None)
+            self.chart.hide()
+            return
+        f = self.model.filter
+        self.chart.set_series(read_series(self._item.id, f.since, f.until))
+        self.chart.show()
+
+    def _show_status(self) -> None:
+        loaded = self.model.rowCount()
+        if self.model.complete:
+            noun = "movement" if loaded == 1 else "movements"
+            self.status.setText(f"{loaded:,} {noun}.")
+        else:
+            self.status.setText(f"Newest {loaded:,} movements shown; scroll down for older ones.")
+
+    def _show_failure(self, message: str) -> None:
+        self.status.setText(f"Could not read more movements: {message} Press F5 to try again.")
+
+
+def find_item_by_words(text: str) -> ItemRow:
+    """The item a person means: SKU or id first, else the one whose name matches."""
+    try:
+        return services.find_item(text)
+    except NotFoundError:
+        pass
+    matches = services.list_items(include_archived=True, search=text)
+    exact = [item for item in matches if item.name.casefold() == text.casefold()]
+    if len(exact) == 1 or len(matches) == 1:
+        return (exact or matches)[0]
+    if not matches:
+        raise NotFoundError(f"No item matches {text!r}.")
+    raise ValidationError(
+        f"{len(matches):,} items match {text!r}; type more of the name, or the SKU.", "item")
+
+
+def _choice(parent: QWidget, any_label: str, choices: list[tuple[str, str]]) -> QComboBox:
+    box = QComboBox(parent)
+    box.addItem(any_label, None)
+    for label, value in choices:
+        box.addItem(label, value)
+    return box
+
+
+def _date_box(parent: QWidget, placeholder: str) -> QLineEdit:
+    box = QLineEdit(parent)
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    return box
+
+
+def _moment(box: QLineEdit, what: str, *, end_of_day: bool) -> dt.datetime | None:
+    text = box.text().strip()
+    if not text:
+        return None
+    try:
+        return clock.parse_moment(text, end_of_day=end_of_day, what=what)
+    except ValidationError:
+        box.setStyleSheet(_ERROR_STYLE)
+        raise

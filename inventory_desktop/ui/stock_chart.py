@@ -1,0 +1,168 @@
+"""An item's stock level over time, drawn with QPainter: a step line and the threshold.
+
+QtCharts is not part of PySide6-Essentials, and a step line with two axes
+is little enough to draw by hand. Only the most recent movements are read
+(CHART_POINTS), so an item with a long history still draws at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QWidget
+
+from .. import clock, services
+from .formatting import quantity_text
+
+CHART_POINTS = 2000
+_MARGIN_LEFT, _MARGIN_RIGHT, _MARGIN_TOP, _MARGIN_BOTTOM = 70, 16, 26, 30
+_LINE = QColor("#1f618d")
+_THRESHOLD = QColor("#c0392b")
+_GRID = QColor("#d5d8dc")
+
+
+@dataclass(frozen=True)
+class StockSeries:
+    """Balances after each movement, oldest first, and what to draw them against."""
+
+    item_name: str
+    unit: str
+    points: tuple[tuple[dt.datetime, Decimal], ...]
+    threshold: Decimal | None
+    truncated: bool
+    until: dt.datetime
+
+    @property
+    def title(self) -> str:
+        note = f" (last {len(self.points):,} movements)" if self.truncated else ""
+        return f"Stock of {self.item_name} over time{note}"
+
+
+def read_series(
+    item_id: int, since: dt.datetime | None = None, until: dt.datetime | None = None,
+) -> StockSeries:
+    """The item's recent stock levels from the ledger (at most CHART_POINTS of them)."""
+    item = services.get_item(item_id)
+    movements = services.list_movements(
+        item_id=item_id, since=since, until=until, limit=CHART_POINTS)
+    points = tuple(
+        (clock.from_stored(m.created_at), m.balance_after) for m in reversed(movements))
+    end = until.astimezone(dt.UTC) if until is not None else dt.datetime.now(dt.UTC)
+    if points:
+        end = max(end, points[-1][0])
+    return StockSeries(item.name, item.unit, points, item.low_stock_threshold,
+                       len(movements) == CHART_POINTS, end)
+
+
+class StockChart(QWidget):
+    """Draws a StockSeries; shows a short sentence when there is nothing to draw."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.series: StockSeries | None = None
+        self.setMinimumHeight(160)
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 220)
+
+    def set_series(self, series: StockSeries | None) -> None:
+        self.series = series
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), self.palette().base())
+        series = self.series
+        if series is None or not series.points:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             "No movements to chart yet.")
+            return
+        _Plot(painter, self._plot_area(), series, self.palette().text().color()).draw()
+        painter.end()
+
+    def _plot_area(self) -> QRectF:
+        return QRectF(_MARGIN_LEFT, _MARGIN_TOP,
+                      max(1, self.width() - _MARGIN_LEFT - _MARGIN_RIGHT),
+                      max(1, self.height() - _MARGIN_TOP - _MARGIN_BOTTOM))
+
+
+class _Plot:
+    """One drawing of a series into an area: scales, axes, the line, the threshold."""
+
+    def __init__(
+        self, painter: QPainter, area: QRectF, series: StockSeries, text_color: QColor,
+    ) -> None:
+        self.painter, self.area, self.series = painter, area, series
+        self.text_color = text_color
+        self.start = series.points[0][0]
+        self.span = max((series.until - self.start).total_seconds(), 1.0)
+        highest = max(balance for _, balance in series.points)
+        if series.threshold is not None:
+            highest = max(highest, series.threshold)
+        self.top = float(highest) * 1.1 or 1.0
+
+    def x(self, moment: dt.datetime) -> float:
+        seconds = (moment - self.start).total_seconds()
+        return self.area.left() + self.area.width() * seconds / self.span
+
+    def y(self, balance: Decimal) -> float:
+        return self.area.bottom() - self.area.height() * float(balance) / self.top
+
+    def draw(self) -> None:
+        self._axes()
+        self._line()
+        if self.series.threshold is not None:
+            self._threshold(self.series.threshold)
+        self.painter.setPen(self.text_color)
+        self.painter.drawText(QRectF(self.area.left(), 4, self.area.width(), 18),
+                              Qt.AlignmentFlag.AlignLeft, self.series.title)
+
+    def _axes(self) -> None:
+        painter, area = self.painter, self.area
+        text_color = self.text_color
+        for step in range(5):
+            value = Decimal(str(self.top)) * step / 4
+            y = self.y(value)
+            painter.setPen(QPen(_GRID, 1))
+            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            painter.setPen(text_color)
+            label = quantity_text(value.quantize(Decimal("0.01")), self.series.unit)
+            painter.drawText(QRectF(0, y - 9, _MARGIN_LEFT - 6, 18),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+        for step in range(4):
+            moment = self.start + dt.timedelta(seconds=self.span * step / 3)
+            x = self.x(moment)
+            painter.setPen(text_color)
+            label = moment.astimezone().strftime("%Y-%m-%d %H:%M")
+            align = (Qt.AlignmentFlag.AlignLeft if step == 0 else
+                     Qt.AlignmentFlag.AlignRight if step == 3 else Qt.AlignmentFlag.AlignHCenter)
+            left = x if step == 0 else x - 120 if step == 3 else x - 60
+            painter.drawText(QRectF(left, area.bottom() + 6, 120, 18), align, label)
+        painter.drawLine(area.bottomLeft(), area.bottomRight())
+        painter.drawLine(area.bottomLeft(), area.topLeft())
+
+    def _line(self) -> None:
+        points = self.series.points
+        path = QPainterPath(QPointF(self.x(points[0][0]), self.y(points[0][1])))
+        for (_, previous), (moment, balance) in pairwise(points):
+            x = self.x(moment)
+            path.lineTo(x, self.y(previous))
+            path.lineTo(x, self.y(balance))
+        path.lineTo(self.x(self.series.until), self.y(points[-1][1]))
+        self.painter.setPen(QPen(_LINE, 2))
+        self.painter.drawPath(path)
+
+    def _threshold(self, threshold: Decimal) -> None:
+        y = self.y(threshold)
+        pen = QPen(_THRESHOLD, 1.5, Qt.PenStyle.DashLine)
+        self.painter.setPen(pen)
+        self.painter.drawLine(QPointF(self.area.left(), y), QPointF(self.area.right(), y))
+        label = f"Low-stock threshold {quantity_text(threshold, self.series.unit)}"
+        self.painter.drawText(QRectF(self.area.left() + 4, y - 18, self.area.width() - 8, 16),
+                              Qt.AlignmentFlag.AlignRight, label)

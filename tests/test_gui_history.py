@@ -1,0 +1,189 @@
+"""Movement history: lazy paging, filters, what the table shows, and the stock chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QImage
+
+from inventory_desktop import services
+from inventory_desktop.ui import movement_model
+from inventory_desktop.ui.history_window import HistoryWindow
+from inventory_desktop.ui.movement_model import MovementFilter, MovementTableModel
+from inventory_desktop.ui.stock_chart import StockChart, read_series
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def kitchen(data_file):
+    """Flour with 25 receipts and a deduction, milk with one receipt."""
+    flour = services.create_item("Flour", "kg", "FL-1", "5", 0)
+    milk = services.create_item("Milk", "L", "MI-1", None, 0)
+    for n in range(25):
+        services.add_stock(flour.id, n + 1, "purchase", notes=f"delivery {n}")
+    services.deduct_stock(flour.id, "0.5", "waste", reference="WASTE-7")
+    services.add_stock(milk.id, 3, "transfer")
+    return flour, milk
+
+
+def shown(view_model, row: int) -> list[str]:
+    return [view_model.index(row, c).data() for c in range(view_model.columnCount())]
+
+
+def test_model_passes_the_qt_model_tester(qtmodeltester, kitchen):
+    model = MovementTableModel(page_size=10)
+    model.set_filter(MovementFilter())
+    qtmodeltester.check(model)
+    model.fetchMore(QModelIndex())
+    qtmodeltester.check(model)
+
+
+def test_model_loads_one_page_until_asked_for_more(kitchen):
+    model = MovementTableModel(page_size=10)
+    model.set_filter(MovementFilter())
+    assert model.rowCount() == 10 and model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 20
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 27 and not model.canFetchMore(QModelIndex())
+    ids = [model.movement(r).id for r in range(model.rowCount())]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 27
+
+
+def test_model_never_counts_the_ledger(kitchen, monkeypatch):
+    def refuse(**_filters):
+        raise AssertionError("opening history must not count movements")
+    monkeypatch.setattr(services, "count_movements", refuse)
+    model = MovementTableModel(page_size=10)
+    model.set_filter(MovementFilter())
+    assert model.rowCount() == 10
+
+
+def test_window_shows_newest_first_with_unit_sign_and_reference(qtbot, kitchen):
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    window.show()
+    newest, waste = shown(window.table.model(), 0), shown(window.table.model(), 1)
+    assert newest[1:6] == ["Milk (MI-1)", "In", "Transfer", "+3 L", "3 L"]
+    assert newest[6] == services.operator_name()
+    assert waste[1:6] == ["Flour (FL-1)", "Out", "Waste", "-0.5 kg", "324.5 kg"]
+    assert waste[8] == "WASTE-7"
+    assert window.model.index(1, 4).data(Qt.ItemDataRole.ForegroundRole) == QColor("#a93226")
+    assert window.status.text() == "27 movements."
+    assert window.chart.isHidden()
+
+
+def test_window_loads_lazily_and_fetches_more_when_scrolled(qtbot, kitchen, monkeypatch):
+    monkeypatch.setattr(movement_model, "PAGE_SIZE", 10)
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 10
+    assert window.status.text() == "Newest 10 movements shown; scroll down for older ones."
+    window.resize(900, 300)
+    window.show()
+    for _ in range(3):
+        window.table.scrollToBottom()
+        qtbot.wait(10)
+    qtbot.waitUntil(lambda: window.model.complete)
+    assert window.model.rowCount() == 27
+    assert window.status.text() == "27 movements."
+
+
+def test_type_and_reason_filters_narrow_the_rows(qtbot, kitchen):
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    window.type_filter.setCurrentIndex(window.type_filter.findData("out"))
+    assert window.model.rowCount() == 1
+    assert shown(window.model, 0)[3] == "Waste"
+    window.type_filter.setCurrentIndex(0)
+    window.reason_filter.setCurrentIndex(window.reason_filter.findData("transfer"))
+    assert [shown(window.model, r)[1] for r in range(window.model.rowCount())] == [
+        "Milk (MI-1)"]
+
+
+def test_item_filter_by_sku_or_name_shows_that_items_chart(qtbot, kitchen):
+    flour, _milk = kitchen
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    qtbot.keyClicks(window.item_filter, "milk")
+    qtbot.keyClick(window.item_filter, Qt.Key.Key_Return)
+    assert [shown(window.model, r)[4] for r in range(window.model.rowCount())] == ["+3 L"]
+    window.item_filter.clear()
+    qtbot.keyClicks(window.item_filter, "fl-1")
+    qtbot.keyClick(window.item_filter, Qt.Key.Key_Return)
+    assert window.model.rowCount() == 26
+    assert {shown(window.model, r)[1] for r in range(26)} == {"Flour (FL-1)"}
+    assert not window.chart.isHidden()
+    assert window.chart.series.item_name == "Flour"
+    window.item_filter.clear()
+    assert window.model.rowCount() == 27 and window.chart.isHidden()
+
+
+def test_an_unknown_item_or_bad_date_is_said_plainly(qtbot, kitchen):
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    qtbot.keyClicks(window.item_filter, "caviar")
+    qtbot.keyClick(window.item_filter, Qt.Key.Key_Return)
+    assert window.status.text() == "No item matches 'caviar'."
+    window.item_filter.clear()
+    qtbot.keyClicks(window.since_filter, "yesterday")
+    qtbot.keyClick(window.since_filter, Qt.Key.Key_Return)
+    assert "is not a date" in window.status.text()
+    assert window.model.rowCount() == 27
+
+
+def test_date_range_narrows_the_rows(qtbot, kitchen):
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    qtbot.keyClicks(window.since_filter, tomorrow)
+    qtbot.keyClick(window.since_filter, Qt.Key.Key_Return)
+    assert window.model.rowCount() == 0 and window.status.text() == "0 movements."
+    window.since_filter.clear()
+    qtbot.keyClicks(window.until_filter, dt.date.today().isoformat())
+    qtbot.keyClick(window.until_filter, Qt.Key.Key_Return)
+    assert window.model.rowCount() == 27
+
+
+def test_one_item_window_shows_its_ledger_and_refreshes_after_a_write(qtbot, kitchen):
+    flour, _milk = kitchen
+    window = HistoryWindow(None, flour.id)
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "History — Flour"
+    assert window.item_filter.isHidden() and not window.chart.isHidden()
+    assert window.model.rowCount() == 26
+    services.deduct_stock(flour.id, 4, "order_usage")
+    window.refresh()
+    assert window.model.rowCount() == 27
+    assert shown(window.model, 0)[4:6] == ["-4 kg", "320.5 kg"]
+    assert window.chart.series.points[-1][1] == Decimal("320.5")
+
+
+def test_chart_reads_balances_oldest_first_and_draws_the_threshold(qtbot, kitchen):
+    flour, _milk = kitchen
+    series = read_series(flour.id)
+    assert [b for _, b in series.points[:3]] == [Decimal(1), Decimal(3), Decimal(6)]
+    assert series.points[-1][1] == Decimal("324.5")
+    assert series.threshold == Decimal(5) and not series.truncated
+    chart = StockChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 240)
+    chart.set_series(series)
+    image = chart.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    colours = {image.pixelColor(x, y).name() for x in range(0, 600, 2) for y in range(0, 240, 2)}
+    assert "#1f618d" in colours  # the stock line
+    assert "#c0392b" in colours  # the threshold line
+
+
+def test_chart_of_an_item_without_movements_says_so(qtbot, data_file):
+    item = services.create_item("Salt", "kg")
+    chart = StockChart()
+    qtbot.addWidget(chart)
+    chart.set_series(read_series(item.id))
+    chart.resize(300, 200)
+    chart.grab()
+    assert chart.series.points == ()
