@@ -1,0 +1,1 @@
+"""Benchmarks for inventory_desktop: run with `python -m benchmarks.run [--quick]`."""
