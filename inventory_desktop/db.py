@@ -185,6 +185,10 @@ def _check_identity(path: Path) -> bool:
     (application_id,) = struct.unpack(">I", header[68:72])
     if application_id == 0 and _schema_is_empty(path, page_one):
         return True
+    if application_id == 0 and _wal_has_frames(path):
+        # Another connection's committed pages (our own migration, say) may
+        # still be in the WAL only: _check_open_file decides through SQLite.
+        return True
     if application_id != APPLICATION_ID:
         raise RefusedFileError(
             f"{path} is a database of another application, not an inventory data file."
@@ -197,8 +201,12 @@ def _schema_is_empty(path: Path, page_one: bytes) -> bool:
     # Page 1 holds the schema table's b-tree: a leaf with no cells means no
     # tables. A WAL file with frames could hold a schema we cannot see here.
     leaf_table_page, cells = page_one[100], struct.unpack(">H", page_one[103:105])[0]
+    return leaf_table_page == 0x0D and cells == 0 and not _wal_has_frames(path)
+
+
+def _wal_has_frames(path: Path) -> bool:
     wal = path.with_name(path.name + "-wal")
-    return leaf_table_page == 0x0D and cells == 0 and not (wal.exists() and wal.stat().st_size)
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def _refuse_newer(path: Path, user_version: int) -> None:
@@ -233,7 +241,9 @@ def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
 def _check_open_file(path: Path) -> None:
     # The header can lag behind a WAL file's newer pages: check again through SQLite.
     application_id = _pragma("application_id")
-    if application_id not in (0, APPLICATION_ID):
+    foreign_tables = application_id == 0 and database.execute_sql(
+        "SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    if application_id not in (0, APPLICATION_ID) or foreign_tables:
         raise RefusedFileError(
             f"{path} is a database of another application, not an inventory data file."
         )
