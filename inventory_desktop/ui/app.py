@@ -76,7 +76,7 @@ def _start_log_file() -> str:
     """Send errors to the log file once; the sentence telling the user where it is."""
     log_path = paths.log_file()
     try:
-        if not any(isinstance(h, logging.FileHandler) for h in _log.handlers):
+        if not any(getattr(h, "baseFilename", None) == str(log_path) for h in _log.handlers):
             paths.ensure_private_dir(log_path.parent)
             handler = logging.FileHandler(log_path, encoding="utf-8")
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))

@@ -1,0 +1,56 @@
+"""Helpers for driving real windows and modal dialogs in the GUI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+
+def isolate_settings(directory: Path) -> None:
+    """Point every QSettings at `directory`, so no test reads or writes the user's."""
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(directory))
+
+
+def when_modal(act: Callable[[QWidget], None], seen: list[str] | None = None) -> None:
+    """Run `act(dialog)` on the next modal dialog, once it is shown (poll every 10 ms).
+
+    The dialog's exec() blocks the test, so the test arranges this first and
+    then triggers the action that opens the dialog. If `act` fails, the dialog
+    is closed so the test fails instead of hanging.
+    """
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(10, poll)
+            return
+        if seen is not None:
+            seen.append(_describe(dialog))
+        try:
+            act(dialog)
+        except BaseException:
+            _close(dialog)
+            raise
+
+    QTimer.singleShot(10, poll)
+
+
+def close_modal(dialog: QWidget) -> None:
+    """An `act` that just dismisses the dialog (OK on a message box, Cancel otherwise)."""
+    _close(dialog)
+
+
+def _describe(dialog: QWidget) -> str:
+    if isinstance(dialog, QMessageBox):
+        return f"{dialog.windowTitle()}: {dialog.text()} {dialog.informativeText()}"
+    return dialog.windowTitle()
+
+
+def _close(dialog: QWidget) -> None:
+    if isinstance(dialog, QMessageBox | QDialog):
+        dialog.done(0)
+    else:
+        dialog.close()
