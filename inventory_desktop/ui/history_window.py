@@ -11,15 +11,12 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +26,7 @@ from ..errors import InventoryError, NotFoundError, ValidationError
 from ..services import ItemRow
 from ..vocabulary import MOVEMENT_TYPES, REASON_LABELS, REASONS
 from .movement_model import TYPE_LABELS, MovementFilter, MovementTableModel
+from .read_only_table import read_only_table
 from .stock_chart import StockChart, read_series
 
 _COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 90, 220, 140)
@@ -77,7 +75,7 @@ class HistoryWindow(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         self.status = QLabel(self)
         self.chart = StockChart(self)
-        self.table = self._make_table()
+        self.table = read_only_table(self, self.model, _COLUMN_WIDTHS)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.chart)
         splitter.addWidget(self.table)
@@ -102,25 +100,6 @@ class HistoryWindow(QWidget):
             row.addWidget(widget, 1)
         row.addWidget(refresh)
         return row
-
-    def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        # Fixed row heights and set column widths: measuring contents would
-        # touch every loaded row, and the ledger can be very long.
-        vertical = table.verticalHeader()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        vertical.hide()
-        header = table.horizontalHeader()
-        for column, width in enumerate(_COLUMN_WIDTHS):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
-        return table
 
     def _connect_filters(self) -> None:
         self.type_filter.currentIndexChanged.connect(lambda _i: self.refresh())

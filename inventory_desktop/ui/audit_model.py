@@ -1,0 +1,153 @@
+"""Read-only models for the audit log (paged) and an item's change history.
+
+The audit log stores each change as JSON `{column: [old, new]}` with raw
+values: quantities in ten-thousandths, flags as 0/1, UTC timestamps. These
+models turn that into sentences a manager reads: "on hand: 2 → 1.5".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from .. import services
+from ..quantity import format_units
+from ..services import AuditRow, ItemHistoryRow
+from .formatting import quantity_text, time_text
+from .paged_model import AnyIndex, PagedTableModel
+
+_LABELS = {
+    "name": "name", "sku": "SKU", "unit": "unit", "current_quantity": "on hand",
+    "low_stock_threshold": "threshold", "low_stock_alert_sent": "low-stock alert",
+    "is_active": "status", "created_at": "created", "updated_at": "updated",
+    "op_key": "operation key", "stock_item_id": "item", "quantity_change": "change",
+    "movement_type": "type", "reason": "reason", "balance_after": "balance after",
+    "created_by": "by",
+}
+_QUANTITIES = {"current_quantity", "low_stock_threshold", "quantity_change", "balance_after"}
+_TIMES = {"created_at", "updated_at"}
+_TABLES = {"stock_item": "Item", "stock_movement": "Movement"}
+_ACTIONS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
+CHANGES_COLUMN = 4
+
+
+def value_text(column: str, value: object) -> str:
+    """One stored value as a manager reads it."""
+    if value is None:
+        return "—"
+    if column in _QUANTITIES and isinstance(value, int):
+        return format_units(value)
+    if column == "is_active":
+        return "active" if value else "archived"
+    if column == "low_stock_alert_sent":
+        return "raised" if value else "clear"
+    if column in _TIMES and isinstance(value, str):
+        try:
+            return time_text(value)
+        except ValueError:
+            return value
+    return str(value)
+
+
+def changes_text(action: str, changes: dict[str, list[Any]], separator: str = "; ") -> str:
+    """'name: Flour → Bread flour; threshold: 2 → 2.5' (new values only for a creation)."""
+    parts = []
+    for column, pair in changes.items():
+        old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        label = _LABELS.get(column, column)
+        if action == "insert":
+            if new is not None:
+                parts.append(f"{label}: {value_text(column, new)}")
+        else:
+            parts.append(f"{label}: {value_text(column, old)} → {value_text(column, new)}")
+    return separator.join(parts)
+
+
+class AuditTableModel(PagedTableModel[AuditRow]):
+    """Audit log entries, newest first, optionally for one table or one row."""
+
+    COLUMNS = ("Time", "Who", "Action", "Record", "Changes")
+
+    def __init__(self, parent: Any = None, page_size: int = 200) -> None:
+        super().__init__(parent, page_size)
+        self._table: str | None = None
+        self._row_id: int | None = None
+
+    def set_scope(self, table_name: str | None, row_id: int | None = None) -> None:
+        """Show entries for `table_name` (None: all) and, with it, one `row_id`."""
+        self._table, self._row_id = table_name, row_id
+        self.reload()
+
+    def read_page(self, before_id: int | None, limit: int) -> list[AuditRow]:
+        return services.audit_entries(table_name=self._table, row_id=self._row_id,
+                                      limit=limit, before_id=before_id)
+
+    def texts(self, row: AuditRow) -> tuple[str, ...]:
+        record = f"{_TABLES.get(row.table_name, row.table_name)} #{row.row_id}"
+        return (time_text(row.at), row.actor, _ACTIONS.get(row.action, row.action), record,
+                changes_text(row.action, row.changes))
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (index.isValid() and role == Qt.ItemDataRole.ToolTipRole
+                and index.column() == CHANGES_COLUMN):
+            row = self.row_at(index.row())
+            return changes_text(row.action, row.changes, "\n")
+        return super().data(index, role)
+
+
+class ItemChangesModel(QAbstractTableModel):
+    """Every recorded state of one item, oldest first, with what changed each time."""
+
+    COLUMNS = ("Time", "Who", "Event", "Name", "SKU", "Unit", "On hand", "Threshold",
+               "Status", "What changed")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._texts: list[tuple[str, ...]] = []
+
+    def set_history(self, history: list[ItemHistoryRow]) -> None:
+        self.beginResetModel()
+        self._texts = [_history_texts(row, previous)
+                       for previous, row in zip([None, *history], history, strict=False)]
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(self._texts)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[index.row()][index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole
+                and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+
+_COMPARED = (("name", "name"), ("sku", "SKU"), ("unit", "unit"), ("quantity", "on hand"),
+             ("low_stock_threshold", "threshold"), ("is_active", "status"))
+
+
+def _history_texts(row: ItemHistoryRow, previous: ItemHistoryRow | None) -> tuple[str, ...]:
+    status = "" if row.is_active is None else ("active" if row.is_active else "archived")
+    if previous is None or row.history_type != "update":
+        changed = ""
+    else:
+        changed = ", ".join(label for attribute, label in _COMPARED
+                            if getattr(row, attribute) != getattr(previous, attribute))
+    return (
+        time_text(row.history_at), row.history_by,
+        _ACTIONS.get(row.history_type, row.history_type), row.name or "", row.sku or "",
+        row.unit or "", quantity_text(row.quantity, row.unit),
+        quantity_text(row.low_stock_threshold, row.unit), status, changed,
+    )

@@ -1,0 +1,122 @@
+"""Read-only trails: an item's change history and the audit log of every change.
+
+The audit log opens on its newest page and loads older entries as the
+manager scrolls. An item's change history is read when its tab is first
+shown, so opening the window stays quick.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import services
+from ..errors import InventoryError
+from ..services import ItemRow
+from .audit_model import AuditTableModel, ItemChangesModel
+from .read_only_table import read_only_table
+
+_AUDIT_WIDTHS = (150, 100, 80, 110)
+_CHANGES_WIDTHS = (150, 100, 80, 160, 90, 60, 100, 100, 80)
+
+
+class AuditWindow(QWidget):
+    """A top-level window with the "Item changes" (for one item) and "Audit log" tabs."""
+
+    def __init__(self, parent: QWidget | None = None, item_id: int | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self._item: ItemRow | None = services.get_item(item_id) if item_id is not None else None
+        self.audit_model = AuditTableModel(self)
+        self.audit_model.load_failed.connect(self._show_failure)
+        self.audit_model.rowsInserted.connect(lambda *_: self._show_status())
+        self.changes_model = ItemChangesModel(self)
+        self._changes_loaded = False
+        self._build()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the newest audit entries (and the item's history, if shown) again."""
+        self._changes_loaded = False
+        try:
+            self.audit_model.set_scope(*self._scope())
+            self._load_changes_if_shown()
+        except InventoryError as error:
+            self.status.setText(str(error))
+            return
+        self._show_status()
+
+    def _build(self) -> None:
+        name = self._item.name if self._item else None
+        self.setWindowTitle(f"Changes — {name}" if name else "Audit log")
+        self.resize(1000, 600)
+        self.tabs = QTabWidget(self)
+        if self._item is not None:
+            self.changes_table = read_only_table(self, self.changes_model, _CHANGES_WIDTHS)
+            self.tabs.addTab(self.changes_table, "Item &changes")
+        self.audit_table = read_only_table(self, self.audit_model, _AUDIT_WIDTHS)
+        self.scope = QComboBox(self)
+        if self._item is not None:
+            self.scope.addItem(f"This item's record ({self._item.name})",
+                               ("stock_item", self._item.id))
+        self.scope.addItem("Everything", (None, None))
+        self.scope.addItem("Items", ("stock_item", None))
+        self.scope.addItem("Movements", ("stock_movement", None))
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
+        refresh = QPushButton("&Refresh", self)
+        refresh.clicked.connect(self.refresh)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        audit_page = QWidget(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Show", audit_page))
+        row.addWidget(self.scope, 1)
+        row.addWidget(refresh)
+        page_layout = QVBoxLayout(audit_page)
+        page_layout.addLayout(row)
+        page_layout.addWidget(self.audit_table, 1)
+        self.tabs.addTab(audit_page, "&Audit log")
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+        self.status = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+
+    def _scope(self) -> tuple[str | None, int | None]:
+        return self.scope.currentData()
+
+    def _tab_changed(self) -> None:
+        try:
+            self._load_changes_if_shown()
+        except InventoryError as error:
+            self.status.setText(str(error))
+            return
+        self._show_status()
+
+    def _load_changes_if_shown(self) -> None:
+        if self._item is None or self._changes_loaded or self.tabs.currentIndex() != 0:
+            return
+        self.changes_model.set_history(services.item_history(self._item.id))
+        self._changes_loaded = True
+
+    def _show_status(self) -> None:
+        if self._item is not None and self.tabs.currentIndex() == 0:
+            count = self.changes_model.rowCount()
+            self.status.setText(f"{count:,} recorded states of {self._item.name}.")
+            return
+        loaded = self.audit_model.rowCount()
+        if self.audit_model.complete:
+            self.status.setText(f"{loaded:,} audit entries.")
+        else:
+            self.status.setText(f"Newest {loaded:,} audit entries shown; scroll down for older.")
+
+    def _show_failure(self, message: str) -> None:
+        self.status.setText(f"Could not read more entries: {message} Press F5 to try again.")
+

@@ -1,0 +1,109 @@
+"""A read-only table model that loads its rows a page at a time, newest first.
+
+The ledger and the audit log can hold millions of rows, so a view on them
+never counts or loads them all: it reads one page and the view asks for the
+next (canFetchMore/fetchMore) as the manager scrolls. Pages are read by
+keyset (`before_id` = the oldest id loaded), so the thousandth page costs
+what the first did. Subclasses say how to read a page and what to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from ..errors import InventoryError
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+Row = TypeVar("Row")
+
+
+class PagedTableModel(QAbstractTableModel, Generic[Row]):
+    """Rows with an `id`, newest first; subclasses define COLUMNS, read_page and texts."""
+
+    COLUMNS: tuple[str, ...] = ()
+    load_failed = Signal(str)
+
+    def __init__(self, parent: Any = None, page_size: int = 200) -> None:
+        super().__init__(parent)
+        self._page_size = page_size
+        self._rows: list[Row] = []
+        self._texts: list[tuple[str, ...]] = []
+        self._exhausted = True
+        self._failed = False
+
+    def read_page(self, before_id: int | None, limit: int) -> list[Row]:
+        """The next `limit` rows older than `before_id` (None: the newest)."""
+        raise NotImplementedError
+
+    def texts(self, row: Row) -> tuple[str, ...]:
+        """What each column shows for one row."""
+        raise NotImplementedError
+
+    @property
+    def complete(self) -> bool:
+        """True once every matching row is loaded."""
+        return self._exhausted
+
+    def reload(self) -> None:
+        """Drop what is loaded and read the newest page again."""
+        self.beginResetModel()
+        self._rows, self._texts = [], []
+        self._exhausted, self._failed = False, False
+        self._append(self._next_page())
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[index.row()][index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole
+                and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.COLUMNS)):
+            return self.COLUMNS[section]
+        return None
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        return not parent.isValid() and not self._exhausted and not self._failed
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if not self.canFetchMore(parent):
+            return
+        page = self._next_page()
+        if not page:
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+        self._append(page)
+        self.endInsertRows()
+
+    def _next_page(self) -> list[Row]:
+        before_id = self._rows[-1].id if self._rows else None  # type: ignore[attr-defined]
+        try:
+            page = self.read_page(before_id, self._page_size)
+        except InventoryError as error:
+            # A busy or vanished file must not loop the view through fetchMore.
+            self._failed = True
+            self.load_failed.emit(str(error))
+            return []
+        self._exhausted = len(page) < self._page_size
+        return page
+
+    def _append(self, page: list[Row]) -> None:
+        self._rows.extend(page)
+        self._texts.extend(self.texts(row) for row in page)

@@ -1,0 +1,99 @@
+"""The audit window: an item's change history and the paged audit log, read-only."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from inventory_desktop import services
+from inventory_desktop.ui.audit_model import (
+    AuditTableModel,
+    ItemChangesModel,
+    changes_text,
+    value_text,
+)
+from inventory_desktop.ui.audit_window import AuditWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def flour(data_file) -> services.ItemRow:
+    item = services.create_item("Flour", "kg", "FL-1", "2", 10, user="ana")
+    services.update_item(item.id, name="Bread flour", low_stock_threshold="2.5", user="ben")
+    services.deduct_stock(item.id, "8.5", "order_usage", user="ana")
+    services.archive_item(item.id, user="ben")
+    return services.get_item(item.id)
+
+
+def column(model, number: int) -> list[str]:
+    return [model.index(r, number).data() for r in range(model.rowCount())]
+
+
+def test_values_read_as_quantities_flags_and_dashes():
+    assert value_text("current_quantity", 15000) == "1.5"
+    assert value_text("low_stock_threshold", None) == "—"
+    assert value_text("is_active", 0) == "archived"
+    assert value_text("low_stock_alert_sent", 1) == "raised"
+    assert changes_text("update", {"current_quantity": [100000, 15000]}) == "on hand: 10 → 1.5"
+    assert changes_text("insert", {"name": [None, "Salt"], "sku": [None, None]}) == "name: Salt"
+
+
+def test_models_pass_the_qt_model_tester(qtmodeltester, flour):
+    audit = AuditTableModel(page_size=3)
+    audit.set_scope(None)
+    qtmodeltester.check(audit)
+    changes = ItemChangesModel()
+    changes.set_history(services.item_history(flour.id))
+    qtmodeltester.check(changes)
+
+
+def test_audit_log_is_paged_newest_first(flour):
+    model = AuditTableModel(page_size=3)
+    model.set_scope(None)
+    assert model.rowCount() == 3 and model.canFetchMore(QModelIndex())
+    everything = services.audit_entries(limit=100)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert [model.row_at(r).id for r in range(model.rowCount())] == [e.id for e in everything]
+
+
+def test_item_changes_tab_shows_each_state_and_what_changed(qtbot, flour):
+    window = AuditWindow(None, flour.id)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "Changes — Bread flour"
+    assert window.tabs.tabText(0) == "Item &changes"
+    model = window.changes_model
+    assert column(model, 2) == ["Created", "Changed", "Changed", "Changed", "Changed"]
+    assert column(model, 1) == ["ana", "ana", "ben", "ana", "ben"]
+    assert column(model, 9)[2] == "name, threshold"
+    assert column(model, 9)[3] == "on hand"
+    assert column(model, 9)[4] == "status"
+    assert column(model, 6)[-1] == "1.5 kg" and column(model, 8)[-1] == "archived"
+    assert window.status.text() == "5 recorded states of Bread flour."
+
+
+def test_audit_tab_shows_readable_changes_for_this_item(qtbot, flour):
+    window = AuditWindow(None, flour.id)
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentIndex(1)
+    model = window.audit_model
+    assert set(column(model, 3)) == {f"Item #{flour.id}"}
+    newest, *_rest, oldest = column(model, 4)
+    assert "status: active → archived" in newest
+    assert oldest.startswith("name: Flour; SKU: FL-1; unit: kg; on hand: 0; threshold: 2")
+    assert "on hand: 10 → 1.5" in column(model, 4)[1]
+    assert model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole).count("\n") >= 1
+    window.scope.setCurrentIndex(window.scope.findText("Movements"))
+    assert set(column(model, 2)) == {"Created"}
+    assert any("change: -8.5" in text for text in column(model, 4))
+
+
+def test_whole_audit_log_without_an_item_has_only_the_audit_tab(qtbot, flour):
+    window = AuditWindow(None, None)
+    qtbot.addWidget(window)
+    assert window.tabs.count() == 1 and window.windowTitle() == "Audit log"
+    assert window.audit_model.rowCount() == len(services.audit_entries(limit=100))
+    assert window.status.text() == f"{window.audit_model.rowCount()} audit entries."
