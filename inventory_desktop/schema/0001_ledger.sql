@@ -320,3 +320,51 @@ BEGIN
         actor
     FROM current_actor;
 END;
+
+-- No silent replacement -----------------------------------------------------
+--
+-- INSERT OR REPLACE and UPDATE OR REPLACE settle a uniqueness conflict by
+-- deleting the row in the way, and run no DELETE trigger while doing it
+-- (unless the connection turned recursive_triggers on). Without these guards
+-- any tool could rewrite a movement, an audit or history row, or remove an
+-- item with movements, past every append-only trigger. Each guard refuses the
+-- write that would collide before SQLite resolves the conflict; each lookup
+-- uses an index, so an ordinary insert stays cheap.
+
+CREATE TRIGGER stock_movement_no_replace BEFORE INSERT ON stock_movement
+BEGIN
+    SELECT RAISE(ABORT, 'stock_movement is append-only: a movement cannot be replaced')
+    WHERE EXISTS (SELECT 1 FROM stock_movement WHERE id = NEW.id)
+       OR EXISTS (SELECT 1 FROM stock_movement WHERE op_key = NEW.op_key)
+       OR EXISTS (SELECT 1 FROM stock_movement
+                  WHERE reference_type = 'reversal' AND reference_id = NEW.reference_id
+                    AND NEW.reference_type = 'reversal');
+END;
+
+CREATE TRIGGER stock_item_history_no_replace BEFORE INSERT ON stock_item_history
+WHEN EXISTS (SELECT 1 FROM stock_item_history WHERE history_id = NEW.history_id)
+BEGIN
+    SELECT RAISE(ABORT, 'stock_item_history is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+CREATE TRIGGER stock_item_no_replace BEFORE INSERT ON stock_item
+BEGIN
+    SELECT RAISE(ABORT, 'an item with this id, SKU or operation key already exists')
+    WHERE EXISTS (SELECT 1 FROM stock_item WHERE id = NEW.id)
+       OR EXISTS (SELECT 1 FROM stock_item WHERE sku = NEW.sku COLLATE NOCASE)
+       OR EXISTS (SELECT 1 FROM stock_item WHERE op_key = NEW.op_key);
+END;
+
+CREATE TRIGGER stock_item_no_replace_on_update BEFORE UPDATE OF sku, op_key ON stock_item
+BEGIN
+    SELECT RAISE(ABORT, 'another item already has this SKU or operation key')
+    WHERE EXISTS (SELECT 1 FROM stock_item
+                  WHERE sku = NEW.sku COLLATE NOCASE AND id <> OLD.id)
+       OR EXISTS (SELECT 1 FROM stock_item WHERE op_key = NEW.op_key AND id <> OLD.id);
+END;
