@@ -1,0 +1,187 @@
+"""The desktop at scale: 50,000 items and 1,000,000 movements.
+
+Reports, as JSON: main window open to first paint, one filter keystroke,
+the movement history (all items) open to first paint, and peak memory.
+Targets: < 500 ms, < 16 ms, < 100 ms, < 300 MB.
+
+    QT_QPA_PLATFORM=offscreen python -m benchmarks.bench_gui
+
+The data file is generated once (raw sqlite3, one transaction, executemany
+with correct balance_after chains, so every trigger fires as for a real
+booking) and cached under benchmarks/results/. The measurements run in a
+fresh process, so peak memory is the window's, not the generator's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ._common import RESULTS_DIR, machine, new_data_file, raw_connection
+
+ITEMS = 50_000
+MOVEMENTS = 1_000_000
+DATA_FILE = RESULTS_DIR / f"bench_gui_{ITEMS}_{MOVEMENTS}.sqlite3"
+TYPED = "tomato 1"
+_FOODS = ("Flour", "Tomatoes", "Olive oil", "Mozzarella", "Basil", "Garlic", "Onions",
+          "Butter", "Cream", "Eggs", "Parmesan", "Rice", "Salt", "Sugar", "Lemons",
+          "Chicken thighs", "Beef mince", "Salmon", "Potatoes", "Carrots")
+_UNITS = ("kg", "kg", "L", "kg", "g", "kg", "kg", "kg", "L", "piece", "kg", "kg", "kg", "kg",
+          "piece", "kg", "kg", "kg", "kg", "kg")
+
+
+def generate(path: Path = DATA_FILE) -> dict[str, float]:
+    """Write the items and movements into a new data file; the seconds each took."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new_data_file(path.parent, path.name)
+    connection = raw_connection(path)
+    started = time.perf_counter()
+    connection.execute("BEGIN IMMEDIATE")
+    connection.executemany(
+        "INSERT INTO stock_item (name, sku, unit, low_stock_threshold) VALUES (?, ?, ?, ?)",
+        _items())
+    items_done = time.perf_counter()
+    connection.executemany(
+        "INSERT INTO stock_movement (stock_item_id, quantity_change, movement_type, reason, "
+        "balance_after, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'bench', ?)",
+        _movements())
+    connection.execute("COMMIT")
+    done = time.perf_counter()
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return {"items_s": round(items_done - started, 1), "movements_s": round(done - items_done, 1)}
+
+
+def _items():
+    for number in range(1, ITEMS + 1):
+        kind = number % len(_FOODS)
+        threshold = 50_000 if number % 7 == 0 else None  # 5 units, on some items
+        yield (f"{_FOODS[kind]} {number:05d}", f"SKU-{number:06d}", _UNITS[kind], threshold)
+
+
+def _movements():
+    """MOVEMENTS movements, round-robin over the items, a year of history, balances chained."""
+    balances = [0] * (ITEMS + 1)
+    start = dt.datetime(2025, 11, 24, tzinfo=dt.UTC)
+    step = dt.timedelta(days=365) / MOVEMENTS
+    for number in range(MOVEMENTS):
+        item = number % ITEMS + 1
+        rounds = number // ITEMS
+        if rounds % 3 == 2 and balances[item] >= 30_000:
+            change, kind, reason = -30_000, "out", "order_usage"
+        else:
+            change, kind, reason = 50_000, "in", "initial" if rounds == 0 else "purchase"
+        balances[item] += change
+        moment = start + step * number
+        yield (item, change, kind, reason, balances[item],
+               moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z")
+
+
+def measure(path: Path) -> dict[str, object]:
+    """Open the window on `path`, type into the filter, open the history; the figures."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+
+    from inventory_desktop import db
+    from inventory_desktop.ui import app as gui_app
+
+    application = gui_app.make_application()
+
+    class PaintSeen(QObject):
+        painted = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    def until_painted(widget, started: float) -> float:
+        seen = PaintSeen()
+        widget.installEventFilter(seen)
+        while not seen.painted:
+            application.processEvents()
+        application.processEvents()  # the paint event has now been handled
+        return (time.perf_counter() - started) * 1000
+
+    started = time.perf_counter()
+    db.open_database(path)
+    from inventory_desktop.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1100, 700)
+    window.show()
+    open_ms = until_painted(window.table.viewport(), started)
+    rows_shown = window.model.rowCount()
+
+    window.filter_box.setFocus()
+    keystrokes = []
+    for key in [*TYPED, *[Qt.Key.Key_Backspace] * len(TYPED)]:
+        begun = time.perf_counter()
+        QTest.keyClick(window.filter_box, key)
+        application.processEvents()  # includes repainting the table
+        keystrokes.append((time.perf_counter() - begun) * 1000)
+    matches = window.model.rowCount()
+
+    history_ms = None
+    try:
+        from inventory_desktop.ui.history_window import HistoryWindow
+    except ImportError:
+        HistoryWindow = None  # noqa: N806 - the class, when engineer B's module exists
+    if HistoryWindow is not None:
+        begun = time.perf_counter()
+        history = HistoryWindow(None)
+        history.resize(1100, 700)
+        history.show()
+        history_ms = until_painted(history, begun)
+        history.close()
+    window.close()
+    return {
+        "items_listed": rows_shown,
+        "open_to_first_paint_ms": round(open_ms, 1),
+        "filter_keystroke_ms": {
+            "typed": TYPED, "then": "backspace to empty", "keystrokes": len(keystrokes),
+            "median": round(statistics.median(keystrokes), 2),
+            "max": round(max(keystrokes), 2),
+            "each": [round(k, 2) for k in keystrokes],
+            "rows_after_typing": matches},
+        "history_open_to_first_paint_ms": None if history_ms is None else round(history_ms, 1),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the cached file")
+    parser.add_argument("--measure-only", metavar="PATH", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure_only:
+        print(json.dumps(measure(Path(args.measure_only))))
+        return 0
+    report: dict[str, object] = {"items": ITEMS, "movements": MOVEMENTS}
+    if args.regenerate or not DATA_FILE.exists():
+        report["generated"] = generate()
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    child = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_gui", "--measure-only", str(DATA_FILE)],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).parent.parent, check=False)
+    if child.returncode != 0:
+        print(child.stderr, file=sys.stderr)
+        return 1
+    report |= json.loads(child.stdout.strip().splitlines()[-1])
+    report["machine"] = machine(DATA_FILE.parent)
+    (RESULTS_DIR / "bench_gui.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
