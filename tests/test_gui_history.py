@@ -118,6 +118,7 @@ def test_item_filter_by_sku_or_name_shows_that_items_chart(qtbot, kitchen):
     assert window.model.rowCount() == 26
     assert {shown(window.model, r)[1] for r in range(26)} == {"Flour (FL-1)"}
     assert not window.chart.isHidden()
+    qtbot.waitUntil(lambda: window.chart.series is not None)
     assert window.chart.series.item_name == "Flour"
     window.item_filter.clear()
     assert window.model.rowCount() == 27 and window.chart.isHidden()
@@ -160,6 +161,7 @@ def test_one_item_window_shows_its_ledger_and_refreshes_after_a_write(qtbot, kit
     window.refresh()
     assert window.model.rowCount() == 27
     assert shown(window.model, 0)[4:6] == ["-4 kg", "320.5 kg"]
+    qtbot.waitUntil(lambda: window.chart.series is not None)
     assert window.chart.series.points[-1][1] == Decimal("320.5")
 
 

@@ -104,23 +104,31 @@ class ItemChangesModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._texts: list[tuple[str, ...]] = []
+        self._history: list[ItemHistoryRow] = []
+        self._texts: dict[int, tuple[str, ...]] = {}
 
     def set_history(self, history: list[ItemHistoryRow]) -> None:
+        """Show `history` (oldest first); rows are formatted when first painted."""
         self.beginResetModel()
-        self._texts = [_history_texts(row, previous)
-                       for previous, row in zip([None, *history], history, strict=False)]
+        self._history, self._texts = history, {}
         self.endResetModel()
 
+    def row_texts(self, row: int) -> tuple[str, ...]:
+        texts = self._texts.get(row)
+        if texts is None:
+            previous = self._history[row - 1] if row else None
+            texts = self._texts[row] = _history_texts(self._history[row], previous)
+        return texts
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
-        return 0 if parent.isValid() else len(self._texts)
+        return 0 if parent.isValid() else len(self._history)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[index.row()][index.column()]
+            return self.row_texts(index.row())[index.column()]
         return None
 
     def headerData(

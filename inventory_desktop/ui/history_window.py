@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -147,13 +147,20 @@ class HistoryWindow(QWidget):
             raise
 
     def _refresh_chart(self) -> None:
-        if self._item is None:
-            self.chart.set_series(None)
-            self.chart.hide()
-            return
+        self.chart.set_series(None)
+        self.chart.setVisible(self._item is not None)
+        if self._item is not None:
+            # Drawn just after the table: the table is what the manager reads first.
+            QTimer.singleShot(0, self, self._load_chart)
+
+    def _load_chart(self) -> None:
         f = self.model.filter
-        self.chart.set_series(read_series(self._item.id, f.since, f.until))
-        self.chart.show()
+        if f.item_id is None:
+            return
+        try:
+            self.chart.set_series(read_series(f.item_id, f.since, f.until))
+        except InventoryError as error:
+            self.status.setText(f"Could not draw the chart: {error}")
 
     def _show_status(self) -> None:
         loaded = self.model.rowCount()

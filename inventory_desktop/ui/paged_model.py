@@ -29,7 +29,9 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self._page_size = page_size
         self._rows: list[Row] = []
-        self._texts: list[tuple[str, ...]] = []
+        # Column texts are made when a row is first painted: a page costs its
+        # query, and only the rows on screen pay for formatting.
+        self._texts: list[tuple[str, ...] | None] = []
         self._exhausted = True
         self._failed = False
 
@@ -65,8 +67,15 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[index.row()][index.column()]
+            return self.row_texts(index.row())[index.column()]
         return None
+
+    def row_texts(self, row: int) -> tuple[str, ...]:
+        """What each column shows for the row at `row`."""
+        texts = self._texts[row]
+        if texts is None:
+            texts = self._texts[row] = self.texts(self._rows[row])
+        return texts
 
     def headerData(
         self, section: int, orientation: Qt.Orientation,
@@ -106,4 +115,4 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     def _append(self, page: list[Row]) -> None:
         self._rows.extend(page)
-        self._texts.extend(self.texts(row) for row in page)
+        self._texts.extend([None] * len(page))

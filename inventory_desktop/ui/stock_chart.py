@@ -80,8 +80,8 @@ class StockChart(QWidget):
         painter.fillRect(self.rect(), self.palette().base())
         series = self.series
         if series is None or not series.points:
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
-                             "No movements to chart yet.")
+            text = "Loading the chart…" if series is None else "No movements to chart yet."
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, text)
             return
         _Plot(painter, self._plot_area(), series, self.palette().text().color()).draw()
         painter.end()
