@@ -48,6 +48,7 @@ class DataFileInfo:
 
 
 _info: DataFileInfo | None = None
+_identity: tuple[int, int] | None = None  # (device, inode) of the file as opened
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -69,7 +70,7 @@ def open_database(
     path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
 ) -> DataFileInfo:
     """Open (creating or migrating) the data file and bind it for the services."""
-    global _info
+    global _info, _identity
     close_database()
     path = Path(path).expanduser().absolute()
     exists = _check_identity(path)
@@ -91,6 +92,7 @@ def open_database(
     except BaseException:
         database.close()
         raise
+    _identity = _file_identity(path)
     _info = DataFileInfo(path=path, schema_version=version, read_only=read_only,
                          created=not exists)
     return _info
@@ -134,6 +136,7 @@ def write_transaction(actor: str) -> Iterator[None]:
         )
         yield
         database.execute_sql("DELETE FROM write_context WHERE id = 1")
+        _refuse_moved_file()
 
 
 @contextmanager
@@ -222,8 +225,44 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _refuse_moved_file() -> None:
+    # In WAL mode SQLite does not notice that its file was renamed or deleted
+    # (its SQLITE_READONLY_DBMOVED check runs only with a rollback journal):
+    # commits would go on into a file nobody can find again, lost once it is
+    # closed. Checked just before COMMIT, so the refused write is rolled back.
+    path = current_file().path
+    if _identity is None or _file_identity(path) != _identity:
+        raise DataFileError(
+            f"The data file {path} was moved, renamed or deleted while it was open; "
+            "nothing was saved. Open it again from where it is now."
+        )
+
+
+def _on_read_only_filesystem(path: Path) -> bool:
+    # A WAL file opened read-only needs its -shm index next to it. On a read-only
+    # filesystem (a read-only mount, a CD) SQLite cannot create it, and no one can
+    # change the file either, so it may be opened as immutable - unless a -wal
+    # file holds commits that immutable mode would not read.
+    if not hasattr(os, "statvfs"):
+        return False
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    read_only_fs = bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    return read_only_fs and not shm.exists() and not (wal.exists() and wal.stat().st_size)
+
+
 def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
     target = f"{path.as_uri()}?mode=ro" if read_only else str(path)
+    if read_only and _on_read_only_filesystem(path):
+        target += "&immutable=1"
     database.init(
         target,
         timeout=busy_timeout,
