@@ -6,7 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from inventory_desktop.services import ItemRow
 from inventory_desktop.ui.item_table import NAME, ON_HAND, SKU, STATUS, THRESHOLD, ItemTableModel
@@ -100,3 +106,19 @@ def test_selection_follows_its_item_through_filter_sort_and_reload(model) -> Non
     assert [i.row() for i in selection.selectedRows()] == [kept.row()]
     model.set_filter("basil")
     assert not kept.isValid()
+
+
+def test_multi_data_answers_what_data_answers_and_clears_stale_values(model) -> None:
+    roles = [role.value for role in (
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.UserRole)]
+    for row_number in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row_number, column)
+            for role in roles:
+                answer = QModelRoleData(role)
+                answer.setData("stale")  # the delegate reuses its span between cells
+                model.multiData(index, QModelRoleDataSpan(answer))
+                assert answer.data() == index.data(role), (row_number, column, role)
