@@ -267,3 +267,67 @@ def test_back_up_now_writes_a_copy(qtbot, window: MainWindow, tmp_path: Path,
 def test_about_names_version_file_and_schema(window: MainWindow, stocked: Path) -> None:
     text = data_files.about_text()
     assert "0.1.0" in text and str(stocked) in text and "Schema version: 1" in text
+
+
+def test_enter_on_a_row_edits_the_item(qtbot, window: MainWindow) -> None:
+    select(window, "Olive oil")
+    titles: list[str] = []
+
+    def change_threshold(dialog: QWidget) -> None:
+        dialog.threshold.clear()
+        qtbot.keyClicks(dialog.threshold, "4.5")
+        press_ok(dialog)
+
+    when_modal(change_threshold, titles)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert titles == ["Edit — Olive oil"]
+    assert item("Olive oil").low_stock_threshold == Decimal("4.5")
+    assert shown(window, STATUS)[1] == "low"
+
+
+def test_low_stock_is_told_once_per_crossing(qtbot, window: MainWindow) -> None:
+    flour = item("Flour")
+    services.deduct_stock(flour.id, "8", "order_usage")
+    assert window.statusBar().currentMessage() == (
+        "Low stock: Flour is down to 4.5 kg (low at 5 kg).")
+    window.statusBar().clearMessage()
+    services.deduct_stock(flour.id, "1", "waste")
+    assert window.statusBar().currentMessage() == ""
+    services.add_stock(flour.id, "10")
+    services.deduct_stock(flour.id, "10", "order_usage")
+    assert "Flour is down to 3.5 kg" in window.statusBar().currentMessage()
+
+
+def test_history_opens_for_the_selected_item(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from inventory_desktop.ui.history_window import HistoryWindow
+
+    select(window, "Tomatoes")
+    qtbot.keyClick(window.table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    opened = [w for w in QApplication.topLevelWidgets()
+              if isinstance(w, HistoryWindow) and w.isVisible()]
+    assert len(opened) == 1
+    opened[0].close()
+
+
+def test_context_menu_offers_the_item_actions(qtbot, window: MainWindow) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    select(window, "Flour")
+    offered: list[str] = []
+
+    def read_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        if menu is None:
+            QTimer.singleShot(10, read_menu)
+            return
+        offered.extend(a.text() for a in menu.actions() if a.isEnabled())
+        menu.close()
+
+    QTimer.singleShot(10, read_menu)
+    rect = window.table.visualRect(window.model.index(0, 0))
+    window._show_context_menu(rect.center())
+    assert offered == ["&New item…", "&Edit…", "&Receive…", "&Deduct / waste…", "Ad&just…",
+                       "&History", "&Archive", "Changes to this item"]
