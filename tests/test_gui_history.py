@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QImage
 
 from inventory_desktop import services
+from inventory_desktop.errors import DatabaseBusyError
 from inventory_desktop.ui import movement_model
 from inventory_desktop.ui.history_window import HistoryWindow
 from inventory_desktop.ui.movement_model import MovementFilter, MovementTableModel
@@ -189,3 +190,27 @@ def test_chart_of_an_item_without_movements_says_so(qtbot, data_file):
     chart.resize(300, 200)
     chart.grab()
     assert chart.series.points == ()
+
+
+def test_a_busy_file_while_scrolling_is_said_plainly_and_f5_recovers(qtbot, kitchen, monkeypatch):
+    monkeypatch.setattr(movement_model, "PAGE_SIZE", 10)
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    reading = services.list_movements
+
+    def busy(**_filters):
+        raise DatabaseBusyError("The data file is busy; try again in a moment.")
+
+    monkeypatch.setattr(services, "list_movements", busy)
+    window.model.fetchMore(QModelIndex())
+    assert window.model.rowCount() == 10 and not window.model.canFetchMore(QModelIndex())
+    assert window.status.text() == ("Could not read more movements: The data file is busy; "
+                                    "try again in a moment. Press F5 to try again.")
+    monkeypatch.setattr(services, "list_movements", reading)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    assert window.status.text().startswith("Newest 10 movements shown")
+    qtbot.waitUntil(lambda: window.model.complete)
+    assert window.model.rowCount() == 27 and window.status.text() == "27 movements."

@@ -7,7 +7,7 @@ shown, so opening the window stays quick.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +23,7 @@ from .. import services
 from ..errors import InventoryError
 from ..services import ItemRow
 from .audit_model import AuditTableModel, ItemChangesModel
-from .read_only_table import read_only_table
+from .read_only_table import fill_viewport, read_only_table
 
 _AUDIT_WIDTHS = (150, 100, 80, 110)
 _CHANGES_WIDTHS = (150, 100, 80, 160, 90, 60, 100, 100, 80)
@@ -48,6 +48,7 @@ class AuditWindow(QWidget):
         self._changes_loaded = False
         try:
             self.audit_model.set_scope(*self._scope())
+            QTimer.singleShot(0, self, lambda: fill_viewport(self.audit_table))
             self._load_changes_if_shown()
         except InventoryError as error:
             self.status.setText(str(error))

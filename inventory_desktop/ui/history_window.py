@@ -26,7 +26,7 @@ from ..errors import InventoryError, NotFoundError, ValidationError
 from ..services import ItemRow
 from ..vocabulary import MOVEMENT_TYPES, REASON_LABELS, REASONS
 from .movement_model import TYPE_LABELS, MovementFilter, MovementTableModel
-from .read_only_table import read_only_table
+from .read_only_table import fill_viewport, read_only_table
 from .stock_chart import StockChart, read_series
 
 _COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 90, 220, 140)
@@ -54,6 +54,7 @@ class HistoryWindow(QWidget):
             self.status.setText(str(error))
             return
         self.model.set_filter(movement_filter)
+        QTimer.singleShot(0, self, lambda: fill_viewport(self.table))
         self._refresh_chart()
         self._show_status()
 

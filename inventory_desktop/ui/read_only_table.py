@@ -27,3 +27,22 @@ def read_only_table(
         header.resizeSection(column, width)
     header.setStretchLastSection(True)
     return table
+
+
+def fill_viewport(table: QTableView) -> None:
+    """Fetch pages until the view is full or the model is complete.
+
+    Qt fetches more on its own when the view is laid out or scrolled to the
+    end, but not after a reset that leaves the row count unchanged (seen with
+    Qt 6.11), so a refresh asks for itself.
+    """
+    model, root = table.model(), table.rootIndex()
+    while model.canFetchMore(root):
+        last = model.rowCount(root) - 1
+        if last >= 0 and not table.viewport().rect().intersects(
+                table.visualRect(model.index(last, 0, root))):
+            return
+        before = model.rowCount(root)
+        model.fetchMore(root)
+        if model.rowCount(root) == before:
+            return

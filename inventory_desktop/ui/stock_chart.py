@@ -24,6 +24,7 @@ _MARGIN_LEFT, _MARGIN_RIGHT, _MARGIN_TOP, _MARGIN_BOTTOM = 70, 16, 26, 30
 _LINE = QColor("#1f618d")
 _THRESHOLD = QColor("#c0392b")
 _GRID = QColor("#d5d8dc")
+_Y_STEPS = 4
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ class _Plot:
         highest = max(balance for _, balance in series.points)
         if series.threshold is not None:
             highest = max(highest, series.threshold)
-        self.top = float(highest) * 1.1 or 1.0
+        self.step = _round_step(highest * Decimal("1.05") / _Y_STEPS)
+        self.top = float(self.step * _Y_STEPS)
 
     def x(self, moment: dt.datetime) -> float:
         seconds = (moment - self.start).total_seconds()
@@ -126,13 +128,13 @@ class _Plot:
     def _axes(self) -> None:
         painter, area = self.painter, self.area
         text_color = self.text_color
-        for step in range(5):
-            value = Decimal(str(self.top)) * step / 4
+        for step in range(_Y_STEPS + 1):
+            value = self.step * step
             y = self.y(value)
             painter.setPen(QPen(_GRID, 1))
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             painter.setPen(text_color)
-            label = quantity_text(value.quantize(Decimal("0.01")), self.series.unit)
+            label = quantity_text(value, self.series.unit)
             painter.drawText(QRectF(0, y - 9, _MARGIN_LEFT - 6, 18),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
         for step in range(4):
@@ -166,3 +168,14 @@ class _Plot:
         label = f"Low-stock threshold {quantity_text(threshold, self.series.unit)}"
         self.painter.drawText(QRectF(self.area.left() + 4, y - 18, self.area.width() - 8, 16),
                               Qt.AlignmentFlag.AlignRight, label)
+
+
+def _round_step(rough: Decimal) -> Decimal:
+    """The smallest 1, 2 or 5 times a power of ten at least `rough` (so labels read well)."""
+    if rough <= 0:
+        return Decimal(1)
+    power = Decimal(10) ** (rough.adjusted())
+    for factor in (1, 2, 5, 10):
+        if power * factor >= rough:
+            return max(power * factor, Decimal("0.0001"))
+    return power * 10  # pragma: no cover - the loop always returns
