@@ -214,3 +214,46 @@ def test_a_busy_file_while_scrolling_is_said_plainly_and_f5_recovers(qtbot, kitc
     assert window.status.text().startswith("Newest 10 movements shown")
     qtbot.waitUntil(lambda: window.model.complete)
     assert window.model.rowCount() == 27 and window.status.text() == "27 movements."
+
+
+def test_movements_recorded_meanwhile_appear_on_top_while_shown(qtbot, kitchen):
+    flour, milk = kitchen
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    window.type_filter.setCurrentIndex(window.type_filter.findData("in"))
+    window.show()
+    qtbot.waitUntil(lambda: window.model.complete)
+    assert window.model.rowCount() == 26
+    services.deduct_stock(milk.id, 1, "order_usage")  # filtered out: not shown
+    services.add_stock(flour.id, "0.25", "purchase", notes="late delivery")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 27, timeout=3000)
+    assert shown(window.model, 0)[4] == "+0.25 kg" and shown(window.model, 0)[7] == (
+        "late delivery")
+    assert window.status.text() == "27 movements."
+
+
+def test_more_than_a_page_recorded_meanwhile_starts_again_from_the_newest(
+        qtmodeltester, kitchen):
+    flour, _milk = kitchen
+    model = MovementTableModel(page_size=5)
+    model.set_filter(MovementFilter(item_id=flour.id))
+    for _ in range(6):
+        services.add_stock(flour.id, 1, "purchase")
+    assert model.load_newer() == 5
+    assert model.rowCount() == 5 and model.movement(0).balance_after == Decimal("330.5")
+    services.add_stock(flour.id, 1, "purchase")
+    assert model.load_newer() == 1 and model.rowCount() == 6
+    assert model.load_newer() == 0
+    qt_ids = [model.movement(r).id for r in range(6)]
+    assert qt_ids == sorted(qt_ids, reverse=True)
+    qtmodeltester.check(model)
+
+
+def test_rows_put_on_top_keep_the_model_consistent(qtmodeltester, kitchen):
+    flour, _milk = kitchen
+    model = MovementTableModel(page_size=50)
+    model.set_filter(MovementFilter())
+    qtmodeltester.check(model)  # stays attached and checks the insert below
+    services.add_stock(flour.id, 2, "purchase")
+    assert model.load_newer() == 1
+    assert model.rowCount() == 28 and model.index(0, 4).data() == "+2 kg"

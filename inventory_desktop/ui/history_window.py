@@ -1,7 +1,8 @@
 """Movement history: one item's ledger or everyone's, with filters and a stock chart.
 
 Opening costs one page of the newest movements whatever the ledger's size;
-more pages load as the manager scrolls. Nothing here counts the ledger.
+more pages load as the manager scrolls, and movements recorded meanwhile
+appear on top. Nothing here counts the ledger.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from .stock_chart import StockChart, read_series
 
 _COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 90, 220, 140)
 _ERROR_STYLE = "border: 1px solid #c0392b;"
+POLL_MS = 1000
 
 
 class HistoryWindow(QWidget):
@@ -43,8 +45,40 @@ class HistoryWindow(QWidget):
         self.model = MovementTableModel(self)
         self.model.load_failed.connect(self._show_failure)
         self.model.rowsInserted.connect(lambda *_: self._show_status())
+        self._newest_seen: int | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.look_for_new_movements)
         self._build()
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._poll.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._poll.stop()
+
+    def look_for_new_movements(self) -> None:
+        """Show movements recorded since (by this window's program or any other) on top.
+
+        Asking for the newest id costs one indexed lookup, so this runs every
+        POLL_MS while the window is shown; the scroll position is kept.
+        """
+        try:
+            newest = services.list_movements(limit=1)
+            newest_id = newest[0].id if newest else 0
+            if newest_id == self._newest_seen:
+                return
+            self._newest_seen = newest_id
+            added = self.model.load_newer()
+        except InventoryError:
+            return  # busy or unreachable for now: look again on the next tick
+        if added:
+            self._show_status()
+            if self._item is not None:
+                self._load_chart()
 
     def refresh(self) -> None:
         """Read the newest movements (and the chart) again under the current filters."""

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from .. import services
+from .. import clock, services
 from ..services import MovementRow
 from ..vocabulary import REASON_LABELS, REVERSAL
 from .formatting import change_text, quantity_text, time_text
@@ -53,6 +53,30 @@ class MovementTableModel(PagedTableModel[MovementRow]):
         """Show movements matching `movement_filter`, starting again from the newest page."""
         self._filter = movement_filter
         self.reload()
+
+    def load_newer(self) -> int:
+        """Put movements recorded since the newest one shown on top; returns how many.
+
+        Reads from the newest shown movement's time onwards, so the cost is
+        what was recorded since, whatever the filters.
+        """
+        if not self._rows:
+            self.reload()
+            return self.rowCount()
+        top = self.row_at(0)
+        since = clock.from_stored(top.created_at)
+        if self._filter.since is not None:
+            since = max(since, self._filter.since.astimezone())
+        f = self._filter
+        page = services.list_movements(
+            item_id=f.item_id, movement_type=f.movement_type, reason=f.reason,
+            since=since, until=f.until, limit=self._page_size)
+        newer = [movement for movement in page if movement.id > top.id]
+        if len(page) == self._page_size and len(newer) == len(page):
+            self.reload()  # more than a page arrived: start again from the newest
+            return len(newer)
+        self.put_on_top(newer)
+        return len(newer)
 
     def movement(self, row: int) -> MovementRow:
         return self.row_at(row)

@@ -101,6 +101,15 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self._append(page)
         self.endInsertRows()
 
+    def put_on_top(self, newer: list[Row]) -> None:
+        """Insert rows newer than any loaded (newest first) above the others."""
+        if not newer:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(newer) - 1)
+        self._rows[:0] = newer
+        self._texts[:0] = [None] * len(newer)
+        self.endInsertRows()
+
     def _next_page(self) -> list[Row]:
         before_id = self._rows[-1].id if self._rows else None  # type: ignore[attr-defined]
         try:
