@@ -14,7 +14,7 @@ from ..db import database
 from ..errors import ConflictError, InsufficientStockError, NotFoundError, ValidationError
 from ..models import StockMovement
 from ..quantity import MAX_UNITS, decimal_to_units, format_units
-from .queries import _movements
+from .queries import ROW_IDS, _movements
 from .rows import MovementRow, movement_row
 
 # Every receipt and deduction runs these statements. They are written out
@@ -101,7 +101,9 @@ def replayed(
 
 
 def _item_for_update(item_id: int) -> _Item:
-    values = database.execute_sql(_ITEM_FOR_UPDATE, (item_id,)).fetchone()
+    values = None
+    if item_id in ROW_IDS:
+        values = database.execute_sql(_ITEM_FOR_UPDATE, (item_id,)).fetchone()
     if values is None:
         raise NotFoundError(f"There is no item with id {item_id}.")
     item = _Item(*values)

@@ -37,10 +37,15 @@ MOVEMENT_FIELDS = (
     StockMovement.op_key,
 )
 MAX_PAGE = 10_000
+# SQLite integers are 64-bit: a larger id (typed by someone) names no row, and
+# binding it would raise OverflowError instead of saying so.
+ROW_IDS = range(-(2**63), 2**63)
 
 
 def get_item(item_id: int) -> ItemRow:
     """The item with this id, archived or not."""
+    if item_id not in ROW_IDS:
+        raise NotFoundError(f"There is no item with id {item_id}.")
     values = _items().where(StockItem.id == item_id).tuples().first()
     if values is None:
         raise NotFoundError(f"There is no item with id {item_id}.")
@@ -50,7 +55,7 @@ def get_item(item_id: int) -> ItemRow:
 def find_item(reference: str) -> ItemRow:
     """The item a person means by `reference`: its SKU (any case), else its numeric id."""
     text = str(reference).strip()
-    values = _by_sku(text)
+    values = _by_sku(text) if _storable(text) else None
     if values is not None:
         return item_row(values)
     if text.isdigit() and text.isascii():
@@ -72,6 +77,8 @@ def list_items(
         )
     if search:
         text = search.strip()
+        if not _storable(text):
+            return []
         query = query.where(StockItem.name.contains(text) | StockItem.sku.contains(text))
     query = query.order_by(StockItem.name.collate("NOCASE"), StockItem.id)
     with translate_sqlite_errors():
@@ -90,6 +97,8 @@ def items_needing_attention() -> list[ItemRow]:
 
 def get_movement(movement_id: int) -> MovementRow:
     """One movement by id."""
+    if movement_id not in ROW_IDS:
+        raise NotFoundError(f"There is no movement with id {movement_id}.")
     values = _movements().where(StockMovement.id == movement_id).tuples().first()
     if values is None:
         raise NotFoundError(f"There is no movement with id {movement_id}.")
@@ -194,7 +203,7 @@ def _movement_filters(
 ) -> list[peewee.Expression]:
     conditions = []
     if item_id is not None:
-        conditions.append(StockMovement.stock_item == item_id)
+        conditions.append(StockMovement.stock_item == _clamped(item_id))
     if movement_type is not None:
         if movement_type not in MOVEMENT_TYPES:
             raise ValidationError(
@@ -211,8 +220,23 @@ def _movement_filters(
     if until is not None:
         conditions.append(StockMovement.created_at <= clock.to_stored(until))
     if before_id is not None:
-        conditions.append(StockMovement.id < before_id)
+        conditions.append(StockMovement.id < _clamped(before_id))
     return conditions
+
+
+def _storable(text: str) -> bool:
+    # A lone surrogate (bytes a command line could not decode) cannot be
+    # encoded for SQLite: such text matches nothing, instead of crashing the query.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _clamped(row_id: int) -> int:
+    # Beyond SQLite's range an id matches nothing (or, as an upper bound, everything).
+    return min(max(row_id, ROW_IDS.start), ROW_IDS.stop - 1)
 
 
 def _page_size(limit: int) -> int:
