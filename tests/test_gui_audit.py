@@ -97,3 +97,9 @@ def test_whole_audit_log_without_an_item_has_only_the_audit_tab(qtbot, flour):
     assert window.tabs.count() == 1 and window.windowTitle() == "Audit log"
     assert window.audit_model.rowCount() == len(services.audit_entries(limit=100))
     assert window.status.text() == f"{window.audit_model.rowCount()} audit entries."
+
+
+def test_an_audit_window_for_an_item_that_is_gone_says_so(qtbot, data_file):
+    window = AuditWindow(None, 999)
+    qtbot.addWidget(window)
+    assert window.status.text() == "There is no item with id 999."

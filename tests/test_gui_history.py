@@ -257,3 +257,22 @@ def test_rows_put_on_top_keep_the_model_consistent(qtmodeltester, kitchen):
     services.add_stock(flour.id, 2, "purchase")
     assert model.load_newer() == 1
     assert model.rowCount() == 28 and model.index(0, 4).data() == "+2 kg"
+
+
+def test_a_first_matching_movement_appears_in_a_list_that_was_empty(kitchen):
+    flour, _milk = kitchen
+    model = MovementTableModel()
+    model.set_filter(MovementFilter(reason="theft"))
+    assert model.rowCount() == 0
+    assert model.load_newer() == 0
+    services.deduct_stock(flour.id, 1, "theft")
+    assert model.load_newer() == 1 and model.index(0, 3).data() == "Theft"
+
+
+def test_a_window_for_an_item_that_is_gone_says_so(qtbot, data_file):
+    window = HistoryWindow(None, 999)
+    qtbot.addWidget(window)
+    assert window.status.text() == "There is no item with id 999."
+    services.create_item("Salt", "kg", None, None, 1)
+    window.look_for_new_movements()
+    assert window.model.rowCount() == 0

@@ -34,7 +34,13 @@ class AuditWindow(QWidget):
 
     def __init__(self, parent: QWidget | None = None, item_id: int | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self._item: ItemRow | None = services.get_item(item_id) if item_id is not None else None
+        self._item: ItemRow | None = None
+        problem = ""
+        if item_id is not None:
+            try:
+                self._item = services.get_item(item_id)
+            except InventoryError as error:
+                problem = str(error)
         self.audit_model = AuditTableModel(self)
         self.audit_model.load_failed.connect(self._show_failure)
         self.audit_model.rowsInserted.connect(lambda *_: self._show_status())
@@ -42,6 +48,8 @@ class AuditWindow(QWidget):
         self._changes_loaded = False
         self._build()
         self.refresh()
+        if problem:
+            self.status.setText(problem)
 
     def refresh(self) -> None:
         """Read the newest audit entries (and the item's history, if shown) again."""

@@ -41,11 +41,12 @@ class HistoryWindow(QWidget):
     def __init__(self, parent: QWidget | None = None, item_id: int | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._fixed_item = item_id
-        self._item: ItemRow | None = services.get_item(item_id) if item_id is not None else None
+        self._item: ItemRow | None = None
         self.model = MovementTableModel(self)
         self.model.load_failed.connect(self._show_failure)
         self.model.rowsInserted.connect(lambda *_: self._show_status())
         self._newest_seen: int | None = None
+        self._shown_once = False  # no filter applied yet: nothing to add to
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.look_for_new_movements)
@@ -66,6 +67,8 @@ class HistoryWindow(QWidget):
         Asking for the newest id costs one indexed lookup, so this runs every
         POLL_MS while the window is shown; the scroll position is kept.
         """
+        if not self._shown_once:
+            return
         try:
             newest = services.list_movements(limit=1)
             newest_id = newest[0].id if newest else 0
@@ -87,14 +90,16 @@ class HistoryWindow(QWidget):
         except InventoryError as error:
             self.status.setText(str(error))
             return
+        if self._fixed_item is not None and self._item is not None:
+            self.setWindowTitle(f"History — {self._item.name}")
         self.model.set_filter(movement_filter)
+        self._shown_once = True
         QTimer.singleShot(0, self, lambda: fill_viewport(self.table))
         self._refresh_chart()
         self._show_status()
 
     def _build(self) -> None:
-        self.setWindowTitle(
-            f"History — {self._item.name}" if self._item else "Stock movement history")
+        self.setWindowTitle("Stock movement history")
         self.resize(1100, 650)
         self.item_filter = QLineEdit(self)
         self.item_filter.setPlaceholderText("SKU, id or name; empty for all")

@@ -23,6 +23,7 @@ CHANGE_COLUMN, BALANCE_COLUMN, NOTES_COLUMN = 4, 5, 7
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TAKEN_OUT = QColor("#a93226")
 _BROUGHT_IN = QColor("#1e8449")
+_CLOCK_SLACK = dt.timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class MovementTableModel(PagedTableModel[MovementRow]):
     def __init__(self, parent: Any = None, page_size: int | None = None) -> None:
         super().__init__(parent, page_size or PAGE_SIZE)
         self._filter = MovementFilter()
+        self._reloaded_at = dt.datetime.now(dt.UTC)
 
     @property
     def filter(self) -> MovementFilter:
@@ -54,24 +56,27 @@ class MovementTableModel(PagedTableModel[MovementRow]):
         self._filter = movement_filter
         self.reload()
 
+    def reload(self) -> None:
+        # Anything recorded later is newer than this, even when nothing matched.
+        self._reloaded_at = dt.datetime.now(dt.UTC) - _CLOCK_SLACK
+        super().reload()
+
     def load_newer(self) -> int:
         """Put movements recorded since the newest one shown on top; returns how many.
 
-        Reads from the newest shown movement's time onwards, so the cost is
-        what was recorded since, whatever the filters.
+        Reads from the newest shown movement's time (or the last reload's)
+        onwards, so the cost is what was recorded since, whatever the filters.
         """
-        if not self._rows:
-            self.reload()
-            return self.rowCount()
-        top = self.row_at(0)
-        since = clock.from_stored(top.created_at)
-        if self._filter.since is not None:
-            since = max(since, self._filter.since.astimezone())
+        top_id = self.row_at(0).id if self._rows else 0
+        since = (clock.from_stored(self.row_at(0).created_at) if self._rows
+                 else self._reloaded_at)
         f = self._filter
+        if f.since is not None:
+            since = max(since, f.since.astimezone())
         page = services.list_movements(
             item_id=f.item_id, movement_type=f.movement_type, reason=f.reason,
             since=since, until=f.until, limit=self._page_size)
-        newer = [movement for movement in page if movement.id > top.id]
+        newer = [movement for movement in page if movement.id > top_id]
         if len(page) == self._page_size and len(newer) == len(page):
             self.reload()  # more than a page arrived: start again from the newest
             return len(newer)
