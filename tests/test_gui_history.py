@@ -276,3 +276,16 @@ def test_a_window_for_an_item_that_is_gone_says_so(qtbot, data_file):
     services.create_item("Salt", "kg", None, None, 1)
     window.look_for_new_movements()
     assert window.model.rowCount() == 0
+
+
+def test_keyboard_ctrl_f_focuses_the_item_filter_and_ctrl_w_closes(qtbot, kitchen):
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.item_filter.hasFocus()
+    qtbot.keyClick(window.item_filter, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()

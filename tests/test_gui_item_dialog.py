@@ -119,7 +119,8 @@ def test_a_unit_that_can_no_longer_change_is_reported_on_the_unit_field(qtbot, d
     item = services.create_item("Flour", "kg", None, None, 5)
     before = snapshot(data_file)
     dialog = open_dialog(qtbot, editor(item.id), item)
-    dialog.unit.setCurrentText("g")
+    assert not dialog.unit.isEnabled() and "cannot change" in dialog.unit.toolTip()
+    dialog.unit.setCurrentText("g")  # as if changed before the first movement arrived
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     assert "unit cannot change" in dialog.field_error("unit")
@@ -145,3 +146,12 @@ def test_a_refusal_without_a_field_is_shown_above_the_buttons(qtbot, data_file):
     assert dialog.message.isVisible()
     assert dialog.message.text() == "The data file is busy; try again."
     assert dialog.ok_button.isEnabled()
+
+
+def test_the_unit_of_an_item_without_movements_can_change(qtbot, data_file):
+    item = services.create_item("Flour", "kg")
+    dialog = open_dialog(qtbot, editor(item.id), item)
+    assert dialog.unit.isEnabled()
+    dialog.unit.setCurrentText("g")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert services.get_item(item.id).unit == "g"

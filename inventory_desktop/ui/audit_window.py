@@ -82,7 +82,9 @@ class AuditWindow(QWidget):
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         refresh = QPushButton("&Refresh", self)
         refresh.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
+        for key in (QKeySequence.StandardKey.Close, QKeySequence.StandardKey.Cancel):
+            QShortcut(key, self, self.close)
         audit_page = QWidget(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Show", audit_page))

@@ -112,7 +112,10 @@ class HistoryWindow(QWidget):
         self.until_filter = _date_box(self, "To YYYY-MM-DD")
         refresh = QPushButton("&Refresh", self)
         refresh.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filters)
+        for key in (QKeySequence.StandardKey.Close, QKeySequence.StandardKey.Cancel):
+            QShortcut(key, self, self.close)
         self.status = QLabel(self)
         self.chart = StockChart(self)
         self.table = read_only_table(self, self.model, _COLUMN_WIDTHS)
@@ -147,6 +150,12 @@ class HistoryWindow(QWidget):
         for box in (self.item_filter, self.since_filter, self.until_filter):
             box.editingFinished.connect(self._filters_edited)
         self.item_filter.textChanged.connect(self._item_cleared)
+
+    def _focus_filters(self) -> None:
+        first = self.item_filter if self._fixed_item is None else self.type_filter
+        first.setFocus()
+        if first is self.item_filter:
+            self.item_filter.selectAll()
 
     def _filters_edited(self) -> None:
         if self._read_filters_quietly() != self.model.filter:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import InventoryError, ValidationError
 from ..quantity import format_decimal, to_units
-from ..services import ItemRow, _input
+from ..services import ItemRow, _input, list_movements
 from ..vocabulary import UNITS
 from .form_marks import MarkedField, banner_label
 
@@ -135,6 +135,10 @@ class ItemDialog(QDialog):
         self.unit.setCurrentText(item.unit)
         threshold = item.low_stock_threshold
         self.threshold.setText("" if threshold is None else format_decimal(threshold))
+        if _has_movements(item.id):
+            self.unit.setEnabled(False)
+            self.unit.setToolTip(f"Stock of {item.name} is recorded in {item.unit}; "
+                                 "the unit cannot change. Create a new item instead.")
 
     def _edited(self, key: str) -> None:
         self._touched.add(key)
@@ -186,6 +190,13 @@ class ItemDialog(QDialog):
             self.message.setText(str(error))
             self.message.show()
         self._validate()
+
+
+def _has_movements(item_id: int) -> bool:
+    try:
+        return bool(list_movements(item_id=item_id, limit=1))
+    except InventoryError:
+        return False  # cannot tell now: the services still refuse a unit change
 
 
 def _initial_quantity(text: str) -> int:
