@@ -16,8 +16,10 @@ class MarkedField(QWidget):
         self.field = field
         self.message = QLabel(self)
         self.message.setStyleSheet(_MESSAGE_STYLE)
-        self.message.setWordWrap(True)
+        # Unwrapped: a wrapped label's height is not renegotiated once the
+        # dialog is shown, and the sentence would be clipped. The dialog widens.
         self.message.hide()
+        self.setMinimumWidth(300)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
