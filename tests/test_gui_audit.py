@@ -103,3 +103,27 @@ def test_an_audit_window_for_an_item_that_is_gone_says_so(qtbot, data_file):
     window = AuditWindow(None, 999)
     qtbot.addWidget(window)
     assert window.status.text() == "There is no item with id 999."
+
+
+def test_changes_recorded_meanwhile_appear_in_both_tabs_while_shown(qtbot, flour):
+    window = AuditWindow(None, flour.id)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.changes_model.rowCount() == 5
+    entries = window.audit_model.rowCount()
+    services.restore_item(flour.id, user="cleo")
+    qtbot.waitUntil(lambda: window.changes_model.rowCount() == 6, timeout=3000)
+    assert column(window.changes_model, 1)[-1] == "cleo"
+    assert window.audit_model.rowCount() == entries + 1
+    assert window.audit_model.index(0, 4).data() == "status: archived → active"
+
+
+def test_more_than_a_page_of_new_entries_starts_again_from_the_newest(flour):
+    model = AuditTableModel(page_size=3)
+    model.set_scope(None)
+    newest = model.row_at(0).id
+    assert model.load_newer() == 0
+    services.create_item("Salt", "kg", None, None, 1)  # item + movement + item update
+    services.create_item("Sugar", "kg")
+    assert model.load_newer() == 3
+    assert model.rowCount() == 3 and model.row_at(2).id > newest

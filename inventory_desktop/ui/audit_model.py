@@ -50,10 +50,18 @@ def value_text(column: str, value: object) -> str:
     return str(value)
 
 
-def changes_text(action: str, changes: dict[str, list[Any]], separator: str = "; ") -> str:
-    """'name: Flour → Bread flour; threshold: 2 → 2.5' (new values only for a creation)."""
+def changes_text(
+    action: str, changes: dict[str, list[Any]], separator: str = "; ", *, full: bool = False,
+) -> str:
+    """'name: Flour → Bread flour; threshold: 2 → 2.5' (new values only for a creation).
+
+    The time of the change is its own column, so `updated_at` is left out
+    unless `full` is asked for (the tooltip).
+    """
     parts = []
     for column, pair in changes.items():
+        if column == "updated_at" and not full:
+            continue
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         label = _LABELS.get(column, column)
         if action == "insert":
@@ -92,7 +100,7 @@ class AuditTableModel(PagedTableModel[AuditRow]):
         if (index.isValid() and role == Qt.ItemDataRole.ToolTipRole
                 and index.column() == CHANGES_COLUMN):
             row = self.row_at(index.row())
-            return changes_text(row.action, row.changes, "\n")
+            return changes_text(row.action, row.changes, "\n", full=True)
         return super().data(index, role)
 
 

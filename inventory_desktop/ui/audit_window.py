@@ -1,14 +1,14 @@
 """Read-only trails: an item's change history and the audit log of every change.
 
 The audit log opens on its newest page and loads older entries as the
-manager scrolls. An item's change history is read when its tab is first
-shown, so opening the window stays quick.
+manager scrolls; entries recorded meanwhile appear on top. An item's change
+history is read when its tab is first shown, so opening the window stays quick.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from ..services import ItemRow
 from .audit_model import AuditTableModel, ItemChangesModel
 from .read_only_table import fill_viewport, read_only_table
 
+POLL_MS = 1000
 _AUDIT_WIDTHS = (150, 100, 80, 110)
 _CHANGES_WIDTHS = (150, 100, 80, 160, 90, 60, 100, 100, 80)
 
@@ -46,15 +47,45 @@ class AuditWindow(QWidget):
         self.audit_model.rowsInserted.connect(lambda *_: self._show_status())
         self.changes_model = ItemChangesModel(self)
         self._changes_loaded = False
+        self._newest_seen: tuple[int, int] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.look_for_new_entries)
         self._build()
         self.refresh()
         if problem:
             self.status.setText(problem)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._poll.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._poll.stop()
+
+    def look_for_new_entries(self) -> None:
+        """Show changes recorded since, by any program, without losing the scroll position."""
+        try:
+            newest = (_newest_audit_id(None), _newest_audit_id(self._item))
+            if newest == self._newest_seen:
+                return
+            item_changed = self._newest_seen is None or newest[1] != self._newest_seen[1]
+            self._newest_seen = newest
+            self.audit_model.load_newer()
+            if item_changed and self._changes_loaded:
+                self._changes_loaded = False
+                self._load_changes_if_shown()
+        except InventoryError:
+            return  # busy or unreachable for now: look again on the next tick
+        self._show_status()
+
     def refresh(self) -> None:
         """Read the newest audit entries (and the item's history, if shown) again."""
         self._changes_loaded = False
         try:
+            # Read before loading: anything recorded after is picked up by the poll.
+            self._newest_seen = (_newest_audit_id(None), _newest_audit_id(self._item))
             self.audit_model.set_scope(*self._scope())
             QTimer.singleShot(0, self, lambda: fill_viewport(self.audit_table))
             self._load_changes_if_shown()
@@ -131,3 +162,10 @@ class AuditWindow(QWidget):
     def _show_failure(self, message: str) -> None:
         self.status.setText(f"Could not read more entries: {message} Press F5 to try again.")
 
+
+
+def _newest_audit_id(item: ItemRow | None) -> int:
+    """The newest audit entry's id, overall or for one item's record (0: none)."""
+    scope = {"table_name": "stock_item", "row_id": item.id} if item is not None else {}
+    newest = services.audit_entries(limit=1, **scope)
+    return newest[0].id if newest else 0

@@ -101,6 +101,20 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self._append(page)
         self.endInsertRows()
 
+    def load_newer(self) -> int:
+        """Put rows newer than any loaded on top, read from the newest; returns how many.
+
+        More than a page of new rows starts again from the newest page.
+        """
+        top_id = self._rows[0].id if self._rows else 0  # type: ignore[attr-defined]
+        page = self.read_page(None, self._page_size)
+        newer = [row for row in page if row.id > top_id]  # type: ignore[attr-defined]
+        if len(newer) == self._page_size:
+            self.reload()
+        else:
+            self.put_on_top(newer)
+        return len(newer)
+
     def put_on_top(self, newer: list[Row]) -> None:
         """Insert rows newer than any loaded (newest first) above the others."""
         if not newer:
