@@ -127,3 +127,15 @@ def test_more_than_a_page_of_new_entries_starts_again_from_the_newest(flour):
     services.create_item("Sugar", "kg")
     assert model.load_newer() == 3
     assert model.rowCount() == 3 and model.row_at(2).id > newest
+
+
+def test_scoping_the_audit_log_to_a_table_keeps_only_that_table_newest_first(flour):
+    items = services.audit_entries(table_name="stock_item", limit=100)
+    movements = services.audit_entries(table_name="stock_movement", limit=100)
+    everything = services.audit_entries(limit=100)
+    assert {e.table_name for e in items} == {"stock_item"}
+    assert {e.table_name for e in movements} == {"stock_movement"}
+    assert sorted(e.id for e in items + movements) == sorted(e.id for e in everything)
+    assert [e.id for e in items] == sorted((e.id for e in items), reverse=True)
+    older = services.audit_entries(table_name="stock_item", before_id=items[1].id, limit=100)
+    assert [e.id for e in older] == [e.id for e in items[2:]]
