@@ -289,3 +289,17 @@ def test_keyboard_ctrl_f_focuses_the_item_filter_and_ctrl_w_closes(qtbot, kitche
     assert window.item_filter.hasFocus()
     qtbot.keyClick(window.item_filter, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
+
+
+def test_enter_on_a_movement_narrows_the_history_to_its_item(qtbot, kitchen):
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    window.show()
+    window.table.setFocus()
+    window.table.setCurrentIndex(window.model.index(0, 0))  # milk's receipt
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.item_filter.text() == "MI-1"
+    assert [shown(window.model, r)[1] for r in range(window.model.rowCount())] == [
+        "Milk (MI-1)"]
+    qtbot.waitUntil(lambda: window.chart.series is not None)
+    assert window.chart.series.item_name == "Milk"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -145,11 +145,20 @@ class HistoryWindow(QWidget):
         return row
 
     def _connect_filters(self) -> None:
+        self.table.activated.connect(self._narrow_to_item)
         self.type_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.reason_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         for box in (self.item_filter, self.since_filter, self.until_filter):
             box.editingFinished.connect(self._filters_edited)
         self.item_filter.textChanged.connect(self._item_cleared)
+
+    def _narrow_to_item(self, index: QModelIndex) -> None:
+        """Enter or double-click on a movement: show only that item's movements."""
+        if self._fixed_item is not None or not index.isValid():
+            return
+        movement = self.model.movement(index.row())
+        self.item_filter.setText(movement.item_sku or str(movement.item_id))
+        self.refresh()
 
     def _focus_filters(self) -> None:
         first = self.item_filter if self._fixed_item is None else self.type_filter
