@@ -88,7 +88,8 @@ def test_audit_tab_shows_readable_changes_for_this_item(qtbot, flour):
     assert model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole).count("\n") >= 1
     window.scope.setCurrentIndex(window.scope.findText("Movements"))
     assert set(column(model, 2)) == {"Created"}
-    assert any("change: -8.5" in text for text in column(model, 4))
+    assert any(text.startswith(f"item: #{flour.id}; change: -8.5; type: Out; reason: Order usage")
+               for text in column(model, 4))
 
 
 def test_whole_audit_log_without_an_item_has_only_the_audit_tab(qtbot, flour):

@@ -14,7 +14,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from .. import services
 from ..quantity import format_units
 from ..services import AuditRow, ItemHistoryRow
+from ..vocabulary import REASON_LABELS
 from .formatting import quantity_text, time_text
+from .movement_model import TYPE_LABELS
 from .paged_model import AnyIndex, PagedTableModel
 
 _LABELS = {
@@ -42,6 +44,12 @@ def value_text(column: str, value: object) -> str:
         return "active" if value else "archived"
     if column == "low_stock_alert_sent":
         return "raised" if value else "clear"
+    if column == "reason":
+        return REASON_LABELS.get(str(value), str(value))
+    if column == "movement_type":
+        return TYPE_LABELS.get(str(value), str(value))
+    if column == "stock_item_id":
+        return f"#{value}"
     if column in _TIMES and isinstance(value, str):
         try:
             return time_text(value)
