@@ -84,11 +84,13 @@ def _render(work: Path) -> int:
     window = MainWindow()
     window.resize(1040, 560)
     window.show()
+    while window.loader.busy:  # the items load on a worker thread
+        application.processEvents()
     item = next(i for i in services.list_items() if i.sku == "DAI-011")
     window.select_item(item.id)
     # Lunch service used more mozzarella: the window says it has run low.
     services.deduct_stock(item.id, "0.9", "order_usage", user="chef")
-    window.refresh()
+    window.refresh_item(item.id)
     for _ in range(30):
         application.processEvents()
         time.sleep(0.02)

@@ -122,3 +122,20 @@ def test_multi_data_answers_what_data_answers_and_clears_stale_values(model) -> 
                 answer.setData("stale")  # the delegate reuses its span between cells
                 model.multiData(index, QModelRoleDataSpan(answer))
                 assert answer.data() == index.data(role), (row_number, column, role)
+
+
+def test_put_item_updates_inserts_and_removes_one_item_in_place(qtmodeltester, model) -> None:
+    kept = QPersistentModelIndex(model.index(1, NAME))  # Flour
+    model.put_item(row(2, "Flour", "FL-01", "1", "5"), include_archived=True)
+    assert model.index(1, ON_HAND).data() == "1 kg" and model.low_count() == 3
+    model.put_item(row(6, "Cumin", "SPC-7", "0.2", None, unit="g"), include_archived=True)
+    assert names(model) == ["Basil", "Cumin", "Flour", "mozzarella", "Olive oil", "Saffron"]
+    assert kept.data() == "Flour"
+    model.put_item(row(1, "Basil", "HRB-1", "0.25", "0.5", active=False), include_archived=False)
+    assert names(model) == ["Cumin", "Flour", "mozzarella", "Olive oil", "Saffron"]
+    assert model.low_count() == 2
+    model.sort(ON_HAND, Qt.SortOrder.AscendingOrder)
+    model.set_filter("o")
+    model.put_item(row(4, "Olive oil", "OIL-9", "0.5", "4", unit="L"), include_archived=False)
+    assert names(model) == ["Saffron", "Olive oil", "Flour", "mozzarella"]
+    qtmodeltester.check(model)

@@ -40,7 +40,13 @@ def window(qtbot, stocked: Path) -> MainWindow:
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    wait_loaded(qtbot, main)
     return main
+
+
+def wait_loaded(qtbot, window: MainWindow) -> None:
+    """Items load on a worker thread; wait until the newest load reached the table."""
+    qtbot.waitUntil(lambda: not window.loader.busy, timeout=5000)
 
 
 def shown(window: MainWindow, column: int = 0) -> list[str]:
@@ -169,6 +175,7 @@ def test_archive_hides_the_item_and_show_archived_brings_it_back(
     assert not item("Olive oil").is_active
     assert shown(window) == ["Flour", "Tomatoes"]
     window.actions.show_archived.trigger()
+    wait_loaded(qtbot, window)
     assert shown(window, STATUS) == ["", "archived", "low"]
     select(window, "Olive oil")
     assert window.actions.archive.text() == "&Restore"
@@ -202,6 +209,7 @@ def test_read_only_file_opens_with_a_banner_and_no_write_action(
     main = MainWindow()
     qtbot.addWidget(main)
     main.show()
+    wait_loaded(qtbot, main)
     assert main.banner.isVisible() and "Read-only" in main.banner.text()
     select(main, "Flour")
     actions = main.actions
@@ -217,12 +225,14 @@ def test_read_only_file_opens_with_a_banner_and_no_write_action(
 def test_layout_sort_and_last_file_persist(qtbot, stocked: Path) -> None:
     first = MainWindow()
     qtbot.addWidget(first)
+    wait_loaded(qtbot, first)
     first.table.sortByColumn(ON_HAND, Qt.SortOrder.DescendingOrder)
     first.table.horizontalHeader().resizeSection(1, 177)
     assert shown(first) == ["Flour", "Olive oil", "Tomatoes"]
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
+    wait_loaded(qtbot, second)
     header = second.table.horizontalHeader()
     assert header.sectionSize(1) == 177
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
@@ -249,6 +259,7 @@ def test_new_data_file_from_the_file_menu(qtbot, window: MainWindow, tmp_path: P
     fresh = tmp_path / "second.sqlite3"
     monkeypatch.setattr(data_files, "choose_new_file", lambda parent: str(fresh))
     window.actions.new_file.trigger()
+    wait_loaded(qtbot, window)
     assert db.current_file().path == fresh
     assert shown(window) == []
     assert window.windowTitle().startswith("second.sqlite3")
@@ -331,3 +342,17 @@ def test_context_menu_offers_the_item_actions(qtbot, window: MainWindow) -> None
     window._show_context_menu(rect.center())
     assert offered == ["&New item…", "&Edit…", "&Receive…", "&Deduct / waste…", "Ad&just…",
                        "&History", "&Archive", "Changes to this item"]
+
+
+def test_own_change_updates_one_row_without_reloading_every_item(
+        qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[object] = []
+    real_list_items = services.list_items
+    monkeypatch.setattr(services, "list_items", lambda **kw: loads.append(kw) or
+                        real_list_items(**kw))
+    select(window, "Olive oil")
+    when_modal(lambda dialog: (qtbot.keyClicks(dialog.quantity, "1"), press_ok(dialog)))
+    qtbot.keyClick(window.table, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert loads == []
+    assert shown(window, ON_HAND)[1] == "1 L"
+    assert item("Olive oil").quantity == Decimal("1")

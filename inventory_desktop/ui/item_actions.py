@@ -44,7 +44,7 @@ class ItemActions:
         self.archive = self._action("&Archive", self._archive_or_restore)
         self.item_changes = self._action("Changes to this item", self._item_changes)
         self.find = self._action("&Find…", window.focus_filter, "Ctrl+F")
-        self.show_archived = self._action("Show &archived items", window.refresh)
+        self.show_archived = self._action("Show &archived items", window.reload)
         self.show_archived.setCheckable(True)
         self.all_history = self._action("&Movement history (all items)", self._all_history)
         self.audit_log = self._action("Audit &log", self._audit_log)
@@ -90,7 +90,7 @@ class ItemActions:
             return item
 
         if ItemDialog.ask(self._window, submit):
-            self._window.refresh()
+            self._window.refresh_item(created[-1].id)
             self._window.select_item(created[-1].id)
 
     def _edit(self) -> None:
@@ -105,7 +105,7 @@ class ItemActions:
                                         low_stock_threshold=data.threshold)
 
         if ItemDialog.ask(self._window, submit, item):
-            self._window.refresh()
+            self._window.refresh_item(item.id)
 
     def _stock(self, action: str) -> None:
         from .stock_dialog import StockDialog
@@ -121,7 +121,7 @@ class ItemActions:
                         reference=data.reference or None)
 
         if StockDialog.ask(self._window, action, item, submit):
-            self._window.refresh()
+            self._window.refresh_item(item.id)
 
     def _archive_or_restore(self) -> None:
         item = self._writable_item()
@@ -129,7 +129,8 @@ class ItemActions:
             return
         change = services.archive_item if item.is_active else services.restore_item
         title = "Archive item" if item.is_active else "Restore item"
-        run_operation(self._window, title, lambda: change(item.id), self._window.refresh)
+        run_operation(self._window, title, lambda: change(item.id),
+                      lambda: self._window.refresh_item(item.id))
 
     def _item_history(self) -> None:
         item = self._window.selected_item()

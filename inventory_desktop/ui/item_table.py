@@ -9,6 +9,7 @@ the few dozen rows it paints. Display text is made on demand for those rows.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,10 +44,23 @@ def status_text(item: ItemRow) -> str:
     return "low" if item.is_low else ""
 
 
+def _haystack(item: ItemRow) -> str:
+    """What the filter searches: name and SKU, case-folded once, not per keystroke."""
+    return f"{item.name}\n{item.sku or ''}".casefold()
+
+
+def _by_name(item: ItemRow) -> tuple[str, int]:
+    return item.name.casefold(), item.id
+
+
+def _counts_as_low(item: ItemRow) -> int:
+    return 1 if item.is_active and item.is_low else 0
+
+
 def _sort_key(column: int) -> Callable[[ItemRow], Any]:
     # Tuples put items without a SKU or threshold after those with one.
     return {
-        NAME: lambda item: (item.name.casefold(), item.id),
+        NAME: _by_name,
         SKU: lambda item: (item.sku is None, (item.sku or "").casefold()),
         UNIT: lambda item: item.unit,
         ON_HAND: lambda item: item.quantity,
@@ -76,12 +90,26 @@ class ItemTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         kept = self._persistent_item_ids()
         self._items = list(items)
-        self._haystacks = [f"{item.name}\n{item.sku or ''}".casefold() for item in self._items]
+        self._haystacks = [_haystack(item) for item in self._items]
         self._position_of = {item.id: p for p, item in enumerate(self._items)}
-        self._low_count = sum(1 for item in self._items if item.is_active and item.is_low)
+        self._low_count = sum(map(_counts_as_low, self._items))
         self._order = self._sorted_positions()
         self._visible = self._filtered(self._order)
         self._finish_layout_change(kept)
+
+    def put_item(self, item: ItemRow, include_archived: bool) -> None:
+        """Show one item's new state (after this window changed it) without a reload."""
+        position = self._position_of.get(item.id)
+        wanted = include_archived or item.is_active
+        if position is not None and wanted and self._items[position].name == item.name:
+            self._replace(position, item)
+            return
+        items = [other for other in self._items if other.id != item.id]
+        if wanted:
+            # Keep the services' order (by name) so an unsorted view needs no sort.
+            at = bisect.bisect(items, _by_name(item), key=_by_name)
+            items.insert(at, item)
+        self.set_items(items)
 
     def set_filter(self, text: str) -> None:
         """Show only items whose name or SKU contains `text` (any case)."""
@@ -176,6 +204,23 @@ class ItemTableModel(QAbstractTableModel):
         if role == ITEM_ID_ROLE:
             return item.id
         return None
+
+    def _replace(self, position: int, item: ItemRow) -> None:
+        old, self._items[position] = self._items[position], item
+        old_haystack, self._haystacks[position] = self._haystacks[position], _haystack(item)
+        self._low_count += _counts_as_low(item) - _counts_as_low(old)
+        needle = self._needle
+        same_rows = not needle or (needle in old_haystack) == (needle in self._haystacks[position])
+        if same_rows and self._sort_column == NAME:
+            row = self.row_of(item.id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+            return
+        self.layoutAboutToBeChanged.emit()
+        kept = self._persistent_item_ids()
+        self._order = self._sorted_positions()
+        self._visible = self._filtered(self._order)
+        self._finish_layout_change(kept)
 
     def _text(self, item: ItemRow, column: int) -> str:
         if column == NAME:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from .. import db, services
-from ..errors import DataFileError
+from ..errors import InventoryError
 from ..services import ItemRow
 from . import data_files
 from .formatting import quantity_text
 from .item_actions import ItemActions
+from .item_loader import ItemLoader
 from .item_table import ItemTableModel
 from .watcher import DataFileWatcher
 
@@ -42,16 +43,22 @@ _LOW_STOCK_MESSAGE_MS = 15_000
 class MainWindow(QMainWindow):
     """The stock list of the open data file and every action on it."""
 
+    items_shown = Signal()  # after a (re)load has reached the table
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ItemTableModel(self)
+        self.loader = ItemLoader(self)
+        self.loader.loaded.connect(self._show_items)
+        self.loader.failed.connect(
+            lambda message: self.statusBar().showMessage(f"Could not reload: {message}", 5000))
         self._build_central()
         self.actions = ItemActions(self)
         self._build_menus()
         self._counts = QLabel(self)
         self.statusBar().addPermanentWidget(self._counts)
         self._tray: QSystemTrayIcon | None = None
-        self.watcher = DataFileWatcher(self.refresh, self)
+        self.watcher = DataFileWatcher(self.reload, self)
         services.add_low_stock_listener(self.on_low_stock)
         self._restore_layout()
         self.load_file()
@@ -127,7 +134,7 @@ class MainWindow(QMainWindow):
         self.banner.setText(
             f"<b>Read-only:</b> {info.path} cannot be changed (the file or its folder is "
             "not writable). You can look up stock, view history and back it up.")
-        self.refresh()
+        self.reload()
         self.watcher.start()
 
     def switch_to(self, path: str | Path) -> bool:
@@ -135,6 +142,7 @@ class MainWindow(QMainWindow):
         previous = db.current_file().path
         if data_files.open_or_explain(self, path) is None:
             db.open_database(previous)
+            self.watcher.start()
             return False
         self.model.set_items([])
         self.load_file()
@@ -144,14 +152,32 @@ class MainWindow(QMainWindow):
     def read_only(self) -> bool:
         return db.current_file().read_only
 
-    def refresh(self) -> None:
-        """Reload the items from the file, keeping filter, sort and selection."""
+    def reload(self) -> None:
+        """Reload every item in the background, keeping filter, sort and selection."""
+        if not self.model.total_count():
+            self.statusBar().showMessage("Loading items…")
+        self.loader.load(include_archived=self.actions.show_archived.isChecked())
+
+    def refresh_item(self, item_id: int) -> None:
+        """Show one item's new state after this window changed it (no full reload)."""
         try:
-            items = services.list_items(include_archived=self.actions.show_archived.isChecked())
-        except DataFileError as error:
+            item = services.get_item(item_id)
+        except InventoryError as error:
             self.statusBar().showMessage(f"Could not reload: {error}", 5000)
             return
+        self.model.put_item(item, include_archived=self.actions.show_archived.isChecked())
+        self._after_items_changed()
+        if self.loader.busy:
+            self.reload()  # a load started before this change would bring back the old state
+
+    def _show_items(self, items: list[ItemRow]) -> None:
+        if self.statusBar().currentMessage() == "Loading items…":
+            self.statusBar().clearMessage()
         self.model.set_items(items)
+        self._after_items_changed()
+        self.items_shown.emit()
+
+    def _after_items_changed(self) -> None:
         self._update_counts()
         self.actions.update_enabled(self.selected_item())
 
