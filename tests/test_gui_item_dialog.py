@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 from conftest import snapshot
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 
 from inventory_desktop import services
 from inventory_desktop.errors import DatabaseBusyError
@@ -155,3 +155,33 @@ def test_the_unit_of_an_item_without_movements_can_change(qtbot, data_file):
     dialog.unit.setCurrentText("g")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert services.get_item(item.id).unit == "g"
+
+
+def test_ask_returns_true_once_the_item_is_created(qtbot, data_file):
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ItemDialog)
+        qtbot.keyClicks(dialog.name, "Salt")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, fill_in)
+    failsafe = never_hang()
+    assert ItemDialog.ask(None, create) is True
+    failsafe.stop()
+    assert [item.name for item in services.list_items()] == ["Salt"]
+
+
+def test_ask_returns_false_when_cancelled(qtbot, data_file):
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
+    assert ItemDialog.ask(None, create) is False
+    assert services.list_items() == []
+
+
+def never_hang() -> QTimer:
+    """Cancel a modal dialog still open after 5 s, so a broken test fails instead of hanging."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: QApplication.activeModalWidget() and (
+        QApplication.activeModalWidget().reject()))
+    timer.start(5000)
+    return timer

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 from conftest import snapshot
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 
 from inventory_desktop import services
 from inventory_desktop.ui.stock_dialog import StockDialog, StockInput
@@ -152,3 +152,27 @@ def test_a_refused_reference_is_marked_on_its_field(qtbot, flour):
     qtbot.keyClicks(dialog.reference, "x" * 101)
     assert "at most 100 characters" in dialog.field_error("reference")
     assert not dialog.ok_button.isEnabled()
+
+
+def test_ask_returns_true_once_the_stock_is_received(qtbot, flour):
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, StockDialog)
+        qtbot.keyClicks(dialog.quantity, "4")
+        qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, fill_in)
+    failsafe = never_hang()
+    assert StockDialog.ask(None, "receive", flour, booker("receive", flour.id)) is True
+    failsafe.stop()
+    assert services.get_item(flour.id).quantity == Decimal("14")
+
+
+def never_hang() -> QTimer:
+    """Cancel a modal dialog still open after 5 s, so a broken test fails instead of hanging."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: QApplication.activeModalWidget() and (
+        QApplication.activeModalWidget().reject()))
+    timer.start(5000)
+    return timer
