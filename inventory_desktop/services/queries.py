@@ -148,14 +148,26 @@ def quantity_on(item_id: int, moment: dt.datetime) -> Decimal:
     return to_decimal(balance or 0)
 
 
-def item_history(item_id: int) -> list[ItemHistoryRow]:
-    """Every recorded state of the item, oldest first (from stock_item_history)."""
+def item_history(
+    item_id: int, *, newest_first: bool = False, limit: int | None = None,
+    before_id: int | None = None,
+) -> list[ItemHistoryRow]:
+    """Recorded states of the item (from stock_item_history), oldest first by default.
+
+    An item with a long ledger has a state per movement: page newest first
+    with `limit` and `before_id` (a history_id) rather than reading them all.
+    """
     h = StockItemHistory
     query = (
         h.select(h.history_id, h.history_type, h.history_at, h.history_by, h.id, h.name,
                  h.sku, h.unit, h.current_quantity, h.low_stock_threshold, h.is_active)
-        .where(h.id == item_id).order_by(h.history_id)
+        .where(h.id == item_id)
     )
+    if before_id is not None:
+        query = query.where(h.history_id < before_id)
+    query = query.order_by(h.history_id.desc() if newest_first else h.history_id)
+    if limit is not None:
+        query = query.limit(_page_size(limit))
     return [history_row(values) for values in query.tuples()]
 
 
