@@ -43,8 +43,8 @@ def test_models_pass_the_qt_model_tester(qtmodeltester, flour):
     audit = AuditTableModel(page_size=3)
     audit.set_scope(None)
     qtmodeltester.check(audit)
-    changes = ItemChangesModel()
-    changes.set_history(services.item_history(flour.id))
+    changes = ItemChangesModel(page_size=2)
+    changes.set_item(flour.id)
     qtmodeltester.check(changes)
 
 
@@ -65,13 +65,23 @@ def test_item_changes_tab_shows_each_state_and_what_changed(qtbot, flour):
     assert window.windowTitle() == "Changes — Bread flour"
     assert window.tabs.tabText(0) == "Item &changes"
     model = window.changes_model
-    assert column(model, 2) == ["Created", "Changed", "Changed", "Changed", "Changed"]
-    assert column(model, 1) == ["ana", "ana", "ben", "ana", "ben"]
-    assert column(model, 9)[2] == "name, threshold"
-    assert column(model, 9)[3] == "on hand"
-    assert column(model, 9)[4] == "status"
-    assert column(model, 6)[-1] == "1.5 kg" and column(model, 8)[-1] == "archived"
+    assert column(model, 2) == ["Changed", "Changed", "Changed", "Changed", "Created"]
+    assert column(model, 1) == ["ben", "ana", "ben", "ana", "ana"]
+    assert column(model, 9) == ["status", "on hand", "name, threshold", "on hand", ""]
+    assert column(model, 6)[0] == "1.5 kg" and column(model, 8)[0] == "archived"
     assert window.status.text() == "5 recorded states of Bread flour."
+
+
+def test_what_changed_waits_for_the_older_page(qtmodeltester, flour):
+    model = ItemChangesModel(page_size=2)
+    model.set_item(flour.id)
+    assert column(model, 9) == ["status", ""]  # the older state is not read yet
+    model.fetchMore(QModelIndex())
+    assert column(model, 9) == ["status", "on hand", "name, threshold", ""]
+    model.fetchMore(QModelIndex())
+    assert column(model, 9) == ["status", "on hand", "name, threshold", "on hand", ""]
+    assert model.complete
+    qtmodeltester.check(model)
 
 
 def test_audit_tab_shows_readable_changes_for_this_item(qtbot, flour):
@@ -114,7 +124,8 @@ def test_changes_recorded_meanwhile_appear_in_both_tabs_while_shown(qtbot, flour
     entries = window.audit_model.rowCount()
     services.restore_item(flour.id, user="cleo")
     qtbot.waitUntil(lambda: window.changes_model.rowCount() == 6, timeout=3000)
-    assert column(window.changes_model, 1)[-1] == "cleo"
+    assert column(window.changes_model, 1)[0] == "cleo"
+    assert column(window.changes_model, 9)[0] == "status"
     assert window.audit_model.rowCount() == entries + 1
     assert window.audit_model.index(0, 4).data() == "status: archived → active"
 
@@ -140,3 +151,13 @@ def test_scoping_the_audit_log_to_a_table_keeps_only_that_table_newest_first(flo
     assert [e.id for e in items] == sorted((e.id for e in items), reverse=True)
     older = services.audit_entries(table_name="stock_item", before_id=items[1].id, limit=100)
     assert [e.id for e in older] == [e.id for e in items[2:]]
+
+
+def test_item_history_pages_newest_first_for_long_ledgers(flour):
+    everything = services.item_history(flour.id)
+    assert [h.history_id for h in everything] == sorted(h.history_id for h in everything)
+    newest = services.item_history(flour.id, newest_first=True, limit=2)
+    assert [h.history_id for h in newest] == [h.history_id for h in everything[::-1][:2]]
+    older = services.item_history(flour.id, newest_first=True, limit=10,
+                                  before_id=newest[-1].history_id)
+    assert [h.history_id for h in newest + older] == [h.history_id for h in everything[::-1]]

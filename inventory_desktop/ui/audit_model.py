@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from .. import services
 from ..quantity import format_units
@@ -112,50 +112,53 @@ class AuditTableModel(PagedTableModel[AuditRow]):
         return super().data(index, role)
 
 
-class ItemChangesModel(QAbstractTableModel):
-    """Every recorded state of one item, oldest first, with what changed each time."""
+class ItemChangesModel(PagedTableModel[ItemHistoryRow]):
+    """Recorded states of one item, newest first and paged, with what changed each time."""
 
     COLUMNS = ("Time", "Who", "Event", "Name", "SKU", "Unit", "On hand", "Threshold",
                "Status", "What changed")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._history: list[ItemHistoryRow] = []
-        self._texts: dict[int, tuple[str, ...]] = {}
+    def __init__(self, parent: Any = None, page_size: int = 200) -> None:
+        super().__init__(parent, page_size)
+        self._item_id: int | None = None
 
-    def set_history(self, history: list[ItemHistoryRow]) -> None:
-        """Show `history` (oldest first); rows are formatted when first painted."""
-        self.beginResetModel()
-        self._history, self._texts = history, {}
-        self.endResetModel()
+    def set_item(self, item_id: int) -> None:
+        """Show `item_id`'s states, starting again from the newest."""
+        self._item_id = item_id
+        self.reload()
+
+    def read_page(self, before_id: int | None, limit: int) -> list[ItemHistoryRow]:
+        if self._item_id is None:
+            return []
+        return services.item_history(self._item_id, newest_first=True, limit=limit,
+                                     before_id=before_id)
+
+    def row_key(self, row: ItemHistoryRow) -> int:
+        return row.history_id
 
     def row_texts(self, row: int) -> tuple[str, ...]:
-        texts = self._texts.get(row)
-        if texts is None:
-            previous = self._history[row - 1] if row else None
-            texts = self._texts[row] = _history_texts(self._history[row], previous)
+        texts = self._texts[row]
+        if texts is not None:
+            return texts
+        if row + 1 < len(self._rows):
+            older = self._rows[row + 1]
+        elif self.complete:
+            older = None
+        else:
+            # "What changed" compares with the next older state, which is on
+            # the page not read yet: show the row without it, keep nothing.
+            return _history_texts(self._rows[row], None)
+        texts = self._texts[row] = _history_texts(self._rows[row], older)
         return texts
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
-        return 0 if parent.isValid() else len(self._history)
+    def texts(self, row: ItemHistoryRow) -> tuple[str, ...]:
+        return _history_texts(row, None)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
-            return self.row_texts(index.row())[index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole
-                and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
-        return None
+    def fetchMore(self, parent: AnyIndex) -> None:
+        last = len(self._rows) - 1
+        super().fetchMore(parent)
+        if 0 <= last < len(self._rows) - 1:
+            self.dataChanged.emit(self.index(last, 0), self.index(last, len(self.COLUMNS) - 1))
 
 
 _COMPARED = (("name", "name"), ("sku", "SKU"), ("unit", "unit"), ("quantity", "on hand"),
@@ -164,7 +167,7 @@ _COMPARED = (("name", "name"), ("sku", "SKU"), ("unit", "unit"), ("quantity", "o
 
 def _history_texts(row: ItemHistoryRow, previous: ItemHistoryRow | None) -> tuple[str, ...]:
     status = "" if row.is_active is None else ("active" if row.is_active else "archived")
-    if previous is None or row.history_type != "update":
+    if previous is None or row.history_type == "insert":
         changed = ""
     else:
         changed = ", ".join(label for attribute, label in _COMPARED

@@ -46,6 +46,8 @@ class AuditWindow(QWidget):
         self.audit_model.load_failed.connect(self._show_failure)
         self.audit_model.rowsInserted.connect(lambda *_: self._show_status())
         self.changes_model = ItemChangesModel(self)
+        self.changes_model.load_failed.connect(self._show_failure)
+        self.changes_model.rowsInserted.connect(lambda *_: self._show_status())
         self._changes_loaded = False
         self._newest_seen: tuple[int, int] | None = None
         self._poll = QTimer(self)
@@ -74,8 +76,7 @@ class AuditWindow(QWidget):
             self._newest_seen = newest
             self.audit_model.load_newer()
             if item_changed and self._changes_loaded:
-                self._changes_loaded = False
-                self._load_changes_if_shown()
+                self.changes_model.load_newer()
         except InventoryError:
             return  # busy or unreachable for now: look again on the next tick
         self._show_status()
@@ -145,13 +146,16 @@ class AuditWindow(QWidget):
     def _load_changes_if_shown(self) -> None:
         if self._item is None or self._changes_loaded or self.tabs.currentIndex() != 0:
             return
-        self.changes_model.set_history(services.item_history(self._item.id))
+        self.changes_model.set_item(self._item.id)
+        QTimer.singleShot(0, self, lambda: fill_viewport(self.changes_table))
         self._changes_loaded = True
 
     def _show_status(self) -> None:
         if self._item is not None and self.tabs.currentIndex() == 0:
-            count = self.changes_model.rowCount()
-            self.status.setText(f"{count:,} recorded states of {self._item.name}.")
+            count, name = self.changes_model.rowCount(), self._item.name
+            self.status.setText(
+                f"{count:,} recorded states of {name}." if self.changes_model.complete
+                else f"Newest {count:,} recorded states of {name} shown; scroll down for older.")
             return
         loaded = self.audit_model.rowCount()
         if self.audit_model.complete:

@@ -43,6 +43,10 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         """What each column shows for one row."""
         raise NotImplementedError
 
+    def row_key(self, row: Row) -> int:
+        """The id that orders rows (newest highest) and pages with `before_id`."""
+        return row.id  # type: ignore[attr-defined]
+
     @property
     def complete(self) -> bool:
         """True once every matching row is loaded."""
@@ -106,9 +110,9 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
         More than a page of new rows starts again from the newest page.
         """
-        top_id = self._rows[0].id if self._rows else 0  # type: ignore[attr-defined]
+        top_id = self.row_key(self._rows[0]) if self._rows else 0
         page = self.read_page(None, self._page_size)
-        newer = [row for row in page if row.id > top_id]  # type: ignore[attr-defined]
+        newer = [row for row in page if self.row_key(row) > top_id]
         if len(newer) == self._page_size:
             self.reload()
         else:
@@ -125,7 +129,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self.endInsertRows()
 
     def _next_page(self) -> list[Row]:
-        before_id = self._rows[-1].id if self._rows else None  # type: ignore[attr-defined]
+        before_id = self.row_key(self._rows[-1]) if self._rows else None
         try:
             page = self.read_page(before_id, self._page_size)
         except InventoryError as error:
