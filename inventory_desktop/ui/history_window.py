@@ -46,7 +46,7 @@ class HistoryWindow(QWidget):
         self.model.load_failed.connect(self._show_failure)
         self.model.rowsInserted.connect(lambda *_: self._show_status())
         self._newest_seen: int | None = None
-        self._shown_once = False  # no filter applied yet: nothing to add to
+        self._filter_applied = False  # until then there is nothing to add to
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self.look_for_new_movements)
@@ -67,7 +67,7 @@ class HistoryWindow(QWidget):
         Asking for the newest id costs one indexed lookup, so this runs every
         POLL_MS while the window is shown; the scroll position is kept.
         """
-        if not self._shown_once:
+        if not self._filter_applied:
             return
         try:
             newest = services.list_movements(limit=1)
@@ -93,7 +93,7 @@ class HistoryWindow(QWidget):
         if self._fixed_item is not None and self._item is not None:
             self.setWindowTitle(f"History — {self._item.name}")
         self.model.set_filter(movement_filter)
-        self._shown_once = True
+        self._filter_applied = True
         QTimer.singleShot(0, self, lambda: fill_viewport(self.table))
         self._refresh_chart()
         self._show_status()
