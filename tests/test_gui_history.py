@@ -204,7 +204,7 @@ def test_a_busy_file_while_scrolling_is_said_plainly_and_f5_recovers(qtbot, kitc
     monkeypatch.setattr(services, "list_movements", busy)
     window.model.fetchMore(QModelIndex())
     assert window.model.rowCount() == 10 and not window.model.canFetchMore(QModelIndex())
-    assert window.status.text() == ("Could not read more movements: The data file is busy; "
+    assert window.status.text() == ("Could not read the movements: The data file is busy; "
                                     "try again in a moment. Press F5 to try again.")
     monkeypatch.setattr(services, "list_movements", reading)
     window.show()

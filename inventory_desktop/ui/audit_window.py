@@ -164,7 +164,7 @@ class AuditWindow(QWidget):
             self.status.setText(f"Newest {loaded:,} audit entries shown; scroll down for older.")
 
     def _show_failure(self, message: str) -> None:
-        self.status.setText(f"Could not read more entries: {message} Press F5 to try again.")
+        self.status.setText(f"Could not read the audit log: {message} Press F5 to try again.")
 
 
 

@@ -229,7 +229,7 @@ class HistoryWindow(QWidget):
             self.status.setText(f"Newest {loaded:,} movements shown; scroll down for older ones.")
 
     def _show_failure(self, message: str) -> None:
-        self.status.setText(f"Could not read more movements: {message} Press F5 to try again.")
+        self.status.setText(f"Could not read the movements: {message} Press F5 to try again.")
 
 
 def find_item_by_words(text: str) -> ItemRow:
