@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from inventory_desktop import services
+from inventory_desktop.errors import DatabaseBusyError
 from inventory_desktop.ui.audit_model import (
     AuditTableModel,
     ItemChangesModel,
@@ -161,3 +162,19 @@ def test_item_history_pages_newest_first_for_long_ledgers(flour):
     older = services.item_history(flour.id, newest_first=True, limit=10,
                                   before_id=newest[-1].history_id)
     assert [h.history_id for h in newest + older] == [h.history_id for h in everything[::-1]]
+
+
+def test_a_busy_file_is_said_plainly_and_f5_reads_again(qtbot, flour, monkeypatch):
+    reading = services.audit_entries
+
+    def busy(**_scope):
+        raise DatabaseBusyError("The data file is busy; try again in a moment.")
+
+    monkeypatch.setattr(services, "audit_entries", busy)
+    window = AuditWindow(None, None)
+    qtbot.addWidget(window)
+    assert window.status.text() == "The data file is busy; try again in a moment."
+    assert window.audit_model.rowCount() == 0
+    monkeypatch.setattr(services, "audit_entries", reading)
+    window.refresh()
+    assert window.audit_model.rowCount() == len(reading(limit=100))
