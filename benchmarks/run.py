@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(summary, indent=2)
     print(text)
     _save(text, summary["when"])
+    if not args.keep:
+        shutil.rmtree(directory, ignore_errors=True)  # the 10^6 file alone is ~800 MB
     return 0
 
 
@@ -75,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dir", type=Path, default=None,
                         help="where the scratch data files go (default: "
                              "benchmarks/results/scratch, on the project's disk)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the scratch data files afterwards (to inspect them)")
     return parser
 
 
