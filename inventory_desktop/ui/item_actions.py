@@ -64,8 +64,9 @@ class ItemActions:
         for action in (self.receive, self.deduct, self.adjust):
             action.setEnabled(writable and active)
         self.archive.setEnabled(writable and item is not None)
-        self.archive.setText("&Restore" if item is not None and not item.is_active
-                             else "&Archive")
+        text = "&Restore" if item is not None and not item.is_active else "&Archive"
+        if self.archive.text() != text:  # a new text re-lays out the toolbar
+            self.archive.setText(text)
         self.history.setEnabled(item is not None)
         self.item_changes.setEnabled(item is not None)
 

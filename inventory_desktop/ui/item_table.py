@@ -33,6 +33,13 @@ _LOW_BACKGROUND = QBrush(QColor("#fde2e1"))
 _LOW_FOREGROUND = QBrush(QColor("#8a1c14"))
 _ARCHIVED_FOREGROUND = QBrush(QColor("#7a7a7a"))
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Plain ints: comparing a role with an enum member costs ~8 times more, and
+# these comparisons run seven times per painted cell.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ITEM_ID = ITEM_ID_ROLE.value
 _NUMERIC = (ON_HAND, THRESHOLD)
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -174,7 +181,7 @@ class ItemTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._visible):
             return None
-        return self._value(self._items[self._visible[index.row()]], index.column(), role)
+        return self._value(self._items[self._visible[index.row()]], index.column(), int(role))
 
     def multiData(self, index: _Index, roles: QModelRoleDataSpan) -> None:
         # Qt 6's item delegate asks for seven roles per painted cell in one
@@ -193,15 +200,15 @@ class ItemTableModel(QAbstractTableModel):
                 role_data.setData(value)
 
     def _value(self, item: ItemRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._text(item, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
-            return _RIGHT
-        if role == Qt.ItemDataRole.BackgroundRole and item.is_active and item.is_low:
-            return _LOW_BACKGROUND
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _NUMERIC else None
+        if role == _BACKGROUND:
+            return _LOW_BACKGROUND if item.is_active and item.is_low else None
+        if role == _FOREGROUND:
             return self._foreground(item)
-        if role == ITEM_ID_ROLE:
+        if role == _ITEM_ID:
             return item.id
         return None
 
