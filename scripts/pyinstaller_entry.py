@@ -1,4 +1,4 @@
-"""Entry point frozen by PyInstaller (build.spec): the same main as `python -m inventory_desktop`."""
+"""Entry point frozen by PyInstaller (build.spec): same main as `python -m inventory_desktop`."""
 
 import sys
 
