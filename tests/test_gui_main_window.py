@@ -356,3 +356,53 @@ def test_own_change_updates_one_row_without_reloading_every_item(
     assert loads == []
     assert shown(window, ON_HAND)[1] == "1 L"
     assert item("Olive oil").quantity == Decimal("1")
+
+
+def test_a_busy_file_says_try_again_and_changes_nothing(qtbot, stocked: Path) -> None:
+    from conftest import raw
+
+    db.open_database(stocked, busy_timeout=0.2)
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    wait_loaded(qtbot, main)
+    select(main, "Olive oil")
+    other_program = raw(stocked)
+    other_program.execute("BEGIN IMMEDIATE")  # another writer holds the file
+    before = snapshot(stocked)
+    seen: list[str] = []
+    try:
+        when_modal(close_modal, seen)
+        main.actions.archive.trigger()
+    finally:
+        other_program.execute("ROLLBACK")
+        other_program.close()
+    assert "busy" in seen[0] and "try again" in seen[0]
+    assert snapshot(stocked) == before
+    assert item("Olive oil").is_active
+
+
+def test_view_menu_opens_the_audit_log_and_the_item_changes(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from inventory_desktop.ui.audit_window import AuditWindow
+
+    select(window, "Flour")
+    window.actions.audit_log.trigger()
+    window.actions.item_changes.trigger()
+    opened = [w for w in QApplication.topLevelWidgets()
+              if isinstance(w, AuditWindow) and w.isVisible()]
+    assert len(opened) == 2
+    for audit in opened:
+        audit.close()
+
+
+def test_recent_files_menu_lists_files_opened_before(qtbot, window: MainWindow,
+                                                     tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite3"
+    assert window.switch_to(other)
+    wait_loaded(qtbot, window)
+    window.recent_menu.aboutToShow.emit()
+    listed = [action.text() for action in window.recent_menu.actions()]
+    assert db.current_file().path == other
+    assert listed[:2] == [str(other), str(tmp_path / "inventory.sqlite3")]
