@@ -106,9 +106,11 @@ def back_up_with_progress(parent: QWidget) -> Path | None:
         QApplication.processEvents()
         worker.join(0.02)
     progress.close()
-    if "error" in outcome:
+    if isinstance(outcome.get("error"), InventoryError):
         show_refusal(parent, "Back up", str(outcome["error"]))
         return None
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]  # a bug: the excepthook reports it
     return outcome["path"]  # type: ignore[return-value]
 
 
@@ -117,7 +119,7 @@ def _back_up_into(target: str, outcome: dict[str, object]) -> None:
     # the file, so SQLite's online backup never blocks the window's reads.
     try:
         outcome["path"] = services.back_up(target)
-    except InventoryError as error:
+    except Exception as error:  # raised again on the UI thread
         outcome["error"] = error
 
 

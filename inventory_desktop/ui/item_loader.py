@@ -10,6 +10,7 @@ newer one superseded is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from PySide6.QtCore import QObject, Signal
@@ -45,12 +46,14 @@ class ItemLoader(QObject):
         worker.start()
 
     def _work(self, generation: int, include_archived: bool) -> None:
+        items, error = None, None
         try:
             items = services.list_items(include_archived=include_archived)
-        except Exception as error:  # handed to the UI thread; raised there if it is a bug
-            self._finished.emit(generation, None, error)
-        else:
-            self._finished.emit(generation, items, None)
+        except Exception as caught:  # handed to the UI thread; raised there if it is a bug
+            error = caught
+        # RuntimeError: the window closed while loading; nobody waits for these rows.
+        with contextlib.suppress(RuntimeError):
+            self._finished.emit(generation, items, error)
 
     def _deliver(self, generation: int, items: object, error: object) -> None:
         self._running -= 1
