@@ -406,3 +406,11 @@ def test_recent_files_menu_lists_files_opened_before(qtbot, window: MainWindow,
     listed = [action.text() for action in window.recent_menu.actions()]
     assert db.current_file().path == other
     assert listed[:2] == [str(other), str(tmp_path / "inventory.sqlite3")]
+
+
+def test_the_first_item_is_selected_on_opening_so_keys_work_at_once(
+        qtbot, window: MainWindow) -> None:
+    assert window.selected_item().name == "Flour"
+    assert window.actions.receive.isEnabled()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    assert window.selected_item().name == "Olive oil"

@@ -173,7 +173,12 @@ class MainWindow(QMainWindow):
     def _show_items(self, items: list[ItemRow]) -> None:
         if self.statusBar().currentMessage() == "Loading items…":
             self.statusBar().clearMessage()
+        first_load = not self.model.total_count()
         self.model.set_items(items)
+        if first_load and self.selected_item() is None and self.model.rowCount():
+            # A keyboard user can act at once: arrows move, Ctrl+R receives.
+            self.table.selectRow(0)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self._after_items_changed()
         self.items_shown.emit()
 
