@@ -163,7 +163,7 @@ def test_duplicate_sku_is_refused_and_nothing_is_written(qtbot, window: MainWind
         dialog.reject()
 
     when_modal(duplicate)
-    window.actions.new_item.trigger()
+    window.commands.new_item.trigger()
     assert "already used by Flour" in errors[0]
     assert snapshot(stocked) == before
 
@@ -171,16 +171,16 @@ def test_duplicate_sku_is_refused_and_nothing_is_written(qtbot, window: MainWind
 def test_archive_hides_the_item_and_show_archived_brings_it_back(
         qtbot, window: MainWindow) -> None:
     select(window, "Olive oil")
-    window.actions.archive.trigger()
+    window.commands.archive.trigger()
     assert not item("Olive oil").is_active
     assert shown(window) == ["Flour", "Tomatoes"]
-    window.actions.show_archived.trigger()
+    window.commands.show_archived.trigger()
     wait_loaded(qtbot, window)
     assert shown(window, STATUS) == ["", "archived", "low"]
     select(window, "Olive oil")
-    assert window.actions.archive.text() == "&Restore"
-    assert not window.actions.receive.isEnabled()
-    window.actions.archive.trigger()
+    assert window.commands.archive.text() == "&Restore"
+    assert not window.commands.receive.isEnabled()
+    window.commands.archive.trigger()
     assert item("Olive oil").is_active
 
 
@@ -212,7 +212,7 @@ def test_read_only_file_opens_with_a_banner_and_no_write_action(
     wait_loaded(qtbot, main)
     assert main.banner.isVisible() and "Read-only" in main.banner.text()
     select(main, "Flour")
-    actions = main.actions
+    actions = main.commands
     for action in (actions.new_item, actions.edit, actions.receive, actions.deduct,
                    actions.adjust, actions.archive):
         assert not action.isEnabled(), action.text()
@@ -258,7 +258,7 @@ def test_new_data_file_from_the_file_menu(qtbot, window: MainWindow, tmp_path: P
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = tmp_path / "second.sqlite3"
     monkeypatch.setattr(data_files, "choose_new_file", lambda parent: str(fresh))
-    window.actions.new_file.trigger()
+    window.commands.new_file.trigger()
     wait_loaded(qtbot, window)
     assert db.current_file().path == fresh
     assert shown(window) == []
@@ -270,7 +270,7 @@ def test_back_up_now_writes_a_copy(qtbot, window: MainWindow, tmp_path: Path,
     target = tmp_path / "backup.sqlite3"
     monkeypatch.setattr(data_files.QFileDialog, "getSaveFileName",
                         lambda *args, **kwargs: (str(target), ""))
-    window.actions.back_up.trigger()
+    window.commands.back_up.trigger()
     assert snapshot(target)["stock_item"] == snapshot(db.current_file().path)["stock_item"]
     assert str(target) in window.statusBar().currentMessage()
 
@@ -373,7 +373,7 @@ def test_a_busy_file_says_try_again_and_changes_nothing(qtbot, stocked: Path) ->
     seen: list[str] = []
     try:
         when_modal(close_modal, seen)
-        main.actions.archive.trigger()
+        main.commands.archive.trigger()
     finally:
         other_program.execute("ROLLBACK")
         other_program.close()
@@ -388,8 +388,8 @@ def test_view_menu_opens_the_audit_log_and_the_item_changes(qtbot, window: MainW
     from inventory_desktop.ui.audit_window import AuditWindow
 
     select(window, "Flour")
-    window.actions.audit_log.trigger()
-    window.actions.item_changes.trigger()
+    window.commands.audit_log.trigger()
+    window.commands.item_changes.trigger()
     opened = [w for w in QApplication.topLevelWidgets()
               if isinstance(w, AuditWindow) and w.isVisible()]
     assert len(opened) == 2
@@ -411,6 +411,6 @@ def test_recent_files_menu_lists_files_opened_before(qtbot, window: MainWindow,
 def test_the_first_item_is_selected_on_opening_so_keys_work_at_once(
         qtbot, window: MainWindow) -> None:
     assert window.selected_item().name == "Flour"
-    assert window.actions.receive.isEnabled()
+    assert window.commands.receive.isEnabled()
     qtbot.keyClick(window.table, Qt.Key.Key_Down)
     assert window.selected_item().name == "Olive oil"

@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.loader.failed.connect(
             lambda message: self.statusBar().showMessage(f"Could not reload: {message}", 5000))
         self._build_central()
-        self.actions = ItemActions(self)
+        self.commands = ItemActions(self)
         self._build_menus()
         self._counts = QLabel(self)
         self.statusBar().addPermanentWidget(self._counts)
@@ -100,12 +100,12 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, width)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._show_context_menu)
-        table.activated.connect(lambda _index: self.actions.edit.trigger())
+        table.activated.connect(lambda _index: self.commands.edit.trigger())
         table.selectionModel().currentRowChanged.connect(self._selection_changed)
         return table
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.commands
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([a.new_file, a.open_file])
         self.recent_menu = file_menu.addMenu("Open &recent")
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         """Reload every item in the background, keeping filter, sort and selection."""
         if not self.model.total_count():
             self.statusBar().showMessage("Loading items…")
-        self.loader.load(include_archived=self.actions.show_archived.isChecked())
+        self.loader.load(include_archived=self.commands.show_archived.isChecked())
 
     def refresh_item(self, item_id: int) -> None:
         """Show one item's new state after this window changed it (no full reload)."""
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         except InventoryError as error:
             self.statusBar().showMessage(f"Could not reload: {error}", 5000)
             return
-        self.model.put_item(item, include_archived=self.actions.show_archived.isChecked())
+        self.model.put_item(item, include_archived=self.commands.show_archived.isChecked())
         self._after_items_changed()
         if self.loader.busy:
             self.reload()  # a load started before this change would bring back the old state
@@ -184,13 +184,13 @@ class MainWindow(QMainWindow):
 
     def _after_items_changed(self) -> None:
         self._update_counts()
-        self.actions.update_enabled(self.selected_item())
+        self.commands.update_enabled(self.selected_item())
 
     def apply_filter(self, text: str) -> None:
         self.model.set_filter(text)
         self._update_counts()
         if self.selected_item() is None:
-            self.actions.update_enabled(None)
+            self.commands.update_enabled(None)
 
     def selected_item(self) -> ItemRow | None:
         """The item on the current row, if it is selected."""
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         self._counts.setText(f"{items} · {self.model.low_count()} low")
 
     def _selection_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.actions.update_enabled(self.model.item_at(current.row()))
+        self.commands.update_enabled(self.model.item_at(current.row()))
 
     def _focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -243,8 +243,8 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self.table.selectRow(index.row())
         menu = QMenu(self)
-        menu.addActions(self.actions.item_actions())
-        menu.addAction(self.actions.item_changes)
+        menu.addActions(self.commands.item_actions())
+        menu.addAction(self.commands.item_changes)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     def _fill_recent_menu(self) -> None:
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
         header = stored.value("table/header")
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
-        self.actions.show_archived.setChecked(stored.value("view/archived", False, bool))
+        self.commands.show_archived.setChecked(stored.value("view/archived", False, bool))
         # Enabling sorting sorts once by the restored indicator.
         self.table.setSortingEnabled(True)
 
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         stored = data_files.settings()
         stored.setValue("window/geometry", self.saveGeometry())
         stored.setValue("table/header", self.table.horizontalHeader().saveState())
-        stored.setValue("view/archived", self.actions.show_archived.isChecked())
+        stored.setValue("view/archived", self.commands.show_archived.isChecked())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
