@@ -414,3 +414,14 @@ def test_the_first_item_is_selected_on_opening_so_keys_work_at_once(
     assert window.commands.receive.isEnabled()
     qtbot.keyClick(window.table, Qt.Key.Key_Down)
     assert window.selected_item().name == "Olive oil"
+
+
+def test_closing_the_main_window_closes_its_history_windows(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from inventory_desktop.ui.history_window import HistoryWindow
+
+    window.commands.all_history.trigger()
+    window.close()
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, HistoryWindow) and w.isVisible()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def about_text() -> str:
     info = db.current_file()
     mode = " (read-only)" if info.read_only else ""
     return (f"<b>Inventory Desktop</b> {__version__}<br><br>"
-            f"Data file: {info.path}{mode}<br>"
+            f"Data file: {html.escape(str(info.path))}{mode}<br>"
             f"Schema version: {info.schema_version}")
 
 

@@ -7,6 +7,7 @@ layout between runs.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
@@ -132,8 +133,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{info.path.name} — Inventory")
         self.banner.setVisible(info.read_only)
         self.banner.setText(
-            f"<b>Read-only:</b> {info.path} cannot be changed (the file or its folder is "
-            "not writable). You can look up stock, view history and back it up.")
+            f"<b>Read-only:</b> {html.escape(str(info.path))} cannot be changed (the file "
+            "or its folder is not writable). You can look up stock, view history and back it up.")
         self.reload()
         self.watcher.start()
 
@@ -252,7 +253,6 @@ class MainWindow(QMainWindow):
         for path in data_files.recent_files():
             action = self.recent_menu.addAction(path)
             action.triggered.connect(lambda _checked=False, p=path: self.switch_to(p))
-        self.recent_menu.setEnabled(True)
         if not self.recent_menu.actions():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
@@ -278,6 +278,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        for window in self.findChildren(QWidget):
+            if window.isWindow() and window.isVisible():
+                window.close()  # history and audit windows go with the main window
         self.watcher.stop()
         services.remove_low_stock_listener(self.on_low_stock)
         super().closeEvent(event)
