@@ -13,7 +13,7 @@ import re
 import sqlite3
 import struct
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,7 +186,7 @@ def _check_identity(path: Path) -> bool:
         raise RefusedFileError(f"{path} is not an inventory data file (not a SQLite database).")
     (user_version,) = struct.unpack(">I", header[60:64])
     (application_id,) = struct.unpack(">I", header[68:72])
-    if application_id == 0 and _schema_is_empty(path, page_one):
+    if application_id == 0 and user_version == 0 and _schema_is_empty(path, page_one):
         return True
     if application_id == 0 and _wal_has_frames(path):
         # Another connection's committed pages (our own migration, say) may
@@ -280,9 +280,11 @@ def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
 def _check_open_file(path: Path) -> None:
     # The header can lag behind a WAL file's newer pages: check again through SQLite.
     application_id = _pragma("application_id")
-    foreign_tables = application_id == 0 and database.execute_sql(
-        "SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    if application_id not in (0, APPLICATION_ID) or foreign_tables:
+    # We set application_id together with user_version: without it, a version
+    # or any table means the file belongs to something else.
+    foreign = application_id == 0 and (_pragma("user_version") > 0 or database.execute_sql(
+        "SELECT count(*) FROM sqlite_master").fetchone()[0] > 0)
+    if application_id not in (0, APPLICATION_ID) or foreign:
         raise RefusedFileError(
             f"{path} is a database of another application, not an inventory data file."
         )
@@ -295,28 +297,42 @@ def _pragma(name: str) -> int:
 
 
 def _migrate(path: Path) -> None:
-    current = _pragma("user_version")
-    pending = [(version, sql) for version, sql in migrations() if version > current]
-    if not pending:
+    if _pragma("user_version") >= schema_version_known():
         return
-    if current > 0:
-        _backup(database.connection(), _backup_path(path, current))
     connection = database.connection()
-    for version, sql_file in pending:
-        script = (
-            "BEGIN IMMEDIATE;\n"
-            f"{sql_file.read_text(encoding='utf-8')}\n"
-            f"PRAGMA application_id = {APPLICATION_ID};\n"
-            f"PRAGMA user_version = {version};\n"
-            "COMMIT;"
-        )
+    with translate_sqlite_errors():
+        connection.execute("BEGIN IMMEDIATE")
         try:
-            with translate_sqlite_errors():
-                connection.executescript(script)
+            # Read the version again under the write lock: another process
+            # opening the same file may have migrated it while we waited.
+            current = connection.execute("PRAGMA user_version").fetchone()[0]
+            pending = [(version, sql) for version, sql in migrations() if version > current]
+            if pending and current > 0:
+                # Our own connection cannot back up while it holds the lock;
+                # a second one reads the same committed state (WAL readers
+                # are not blocked by a writer).
+                with closing(sqlite3.connect(path)) as source:
+                    _backup(source, _backup_path(path, current))
+            for version, sql_file in pending:
+                for statement in _statements(sql_file.read_text(encoding="utf-8")):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                connection.execute(f"PRAGMA user_version = {version}")
+            connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
                 connection.rollback()
             raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    # One by one, inside our transaction: executescript() would commit it first.
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
 
 
 def _backup_path(path: Path, version: int) -> Path:
