@@ -2,7 +2,9 @@
 
 The abort (`Fatal Python error: none_dealloc`) can come at exit, after every
 test has passed, so this runs the model in a subprocess and checks its exit
-code as well as None's reference count.
+code as well as None's reference count. Checked both ways: with
+PySide6-Essentials 6.12.0 in a scratch venv the script aborts (exit -6); with
+the pinned 6.11.3 it exits 0 and None's count holds.
 """
 
 from __future__ import annotations

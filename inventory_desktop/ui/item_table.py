@@ -188,6 +188,8 @@ class ItemTableModel(QAbstractTableModel):
         # multiData() call; answering them here is one Python call per cell
         # instead of seven, which halves the cost of repainting the table.
         # The span is reused between cells, so every role is set or cleared.
+        # clearData() also means painting never hands Python's None to Qt,
+        # the path on which PySide6 6.12.0 loses None references.
         valid = index.isValid() and index.row() < len(self._visible)
         item = self._items[self._visible[index.row()]] if valid else None
         column = index.column()
