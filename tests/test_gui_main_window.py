@@ -89,6 +89,9 @@ def test_filter_box_narrows_by_name_or_sku_as_you_type(qtbot, window: MainWindow
     assert window._counts.text() == "1 of 3 items shown · 1 low"
     qtbot.keyClicks(window.filter_box, "zzz")
     assert shown(window) == []
+    qtbot.keyClick(window.filter_box, Qt.Key.Key_Escape)
+    assert window.filter_box.text() == ""
+    assert shown(window) == ["Flour", "Olive oil", "Tomatoes"]
 
 
 def test_receive_from_the_keyboard_books_the_movement(qtbot, window: MainWindow,

@@ -11,7 +11,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QStyle,
     QSystemTrayIcon,
     QTableView,
     QVBoxLayout,
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self.apply_filter)
         self.filter_box.returnPressed.connect(self._focus_table)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter_box, self.filter_box.clear,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         self.table = self._build_table(central)
         for widget in (self.banner, self.filter_box, self.table):
             layout.addWidget(widget)
@@ -222,7 +225,10 @@ class MainWindow(QMainWindow):
 
     def _tray_icon(self) -> QSystemTrayIcon:
         if self._tray is None:
-            self._tray = QSystemTrayIcon(QApplication.windowIcon(), self)
+            icon = QApplication.windowIcon()
+            if icon.isNull():
+                icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            self._tray = QSystemTrayIcon(icon, self)
             self._tray.show()
         return self._tray
 
