@@ -74,6 +74,7 @@ def append_movement(
 def replayed(
     op_key: str | None, item_id: int, movement_type: str, *,
     change: int | None = None, balance_after: int | None = None,
+    reference: tuple[str, str] | None = None,
 ) -> MovementRow | None:
     """The movement an earlier attempt with this key booked, if any.
 
@@ -92,6 +93,7 @@ def replayed(
         earlier.item_id == item_id and earlier.movement_type == movement_type
         and (change is None or decimal_to_units(earlier.quantity_change) == change)
         and (balance_after is None or decimal_to_units(earlier.balance_after) == balance_after)
+        and (reference is None or (earlier.reference_type, earlier.reference_id) == reference)
     )
     if not same:
         raise ConflictError(

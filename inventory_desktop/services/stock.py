@@ -83,11 +83,12 @@ def reverse_movement(
     with writing(user) as actor:
         original = get_movement(movement_id)
         kind = _OPPOSITE[original.movement_type]
-        earlier = replayed(key, original.item_id, kind)
+        change = -decimal_to_units(original.quantity_change)
+        earlier = replayed(key, original.item_id, kind, change=change,
+                           reference=(REVERSAL, str(original.id)))
         if earlier is not None:
             return earlier
         _refuse_second_reversal(original)
-        change = -decimal_to_units(original.quantity_change)
         try:
             movement, went_low = append_movement(
                 original.item_id, change, kind, reason, actor=actor, notes=notes,
