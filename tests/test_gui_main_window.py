@@ -122,8 +122,10 @@ def test_new_item_with_ctrl_n_is_created_and_selected(qtbot, window: MainWindow)
         qtbot.keyClicks(dialog.initial_quantity, "1.25")
         press_ok(dialog)
 
+    qtbot.keyClicks(window.filter_box, "flour")  # the new item does not match the filter
     when_modal(fill)
     qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_box.text() == ""
     created = item("Mozzarella")
     assert (created.sku, created.quantity, created.low_stock_threshold) == (
         "MOZ-1", Decimal("1.25"), Decimal("2"))

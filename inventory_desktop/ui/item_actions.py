@@ -92,7 +92,7 @@ class ItemActions:
 
         if ItemDialog.ask(self._window, submit):
             self._window.refresh_item(created[-1].id)
-            self._window.select_item(created[-1].id)
+            self._window.select_item(created[-1].id, clear_filter=True)
 
     def _edit(self) -> None:
         from .item_dialog import ItemDialog

@@ -201,9 +201,12 @@ class MainWindow(QMainWindow):
         rows = self.table.selectionModel().selectedRows()
         return self.model.item_at(rows[0].row()) if rows else None
 
-    def select_item(self, item_id: int) -> None:
-        """Select and show the item with this id, if it is listed."""
+    def select_item(self, item_id: int, *, clear_filter: bool = False) -> None:
+        """Select and show the item with this id, if it is listed (or hidden by the filter)."""
         row = self.model.row_of(item_id)
+        if row is None and clear_filter and self.filter_box.text():
+            self.filter_box.clear()
+            row = self.model.row_of(item_id)
         if row is not None:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
