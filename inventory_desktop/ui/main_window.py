@@ -237,8 +237,9 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         total, shown = self.model.total_count(), self.model.rowCount()
-        items = f"{total} items" if shown == total else f"{shown} of {total} items shown"
-        self._counts.setText(f"{items} · {self.model.low_count()} low")
+        noun = "item" if total == 1 else "items"
+        items = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} shown"
+        self._counts.setText(f"{items} · {self.model.low_count():,} low")
 
     def _selection_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.commands.update_enabled(self.model.item_at(current.row()))
