@@ -45,8 +45,10 @@ def create_item(
             if earlier is not None:
                 return _replayed_item(earlier, fields, key)
         _refuse_duplicate_sku(fields["sku"])
-        item_id = StockItem.insert(**fields, op_key=key).execute()
-        went_low = False
+        # An empty item is at or below any threshold: flag it now, as
+        # update_item would, or it would never show as needing attention.
+        went_low = not initial and fields["low_stock_threshold"] is not None
+        item_id = StockItem.insert(**fields, low_stock_alert_sent=went_low, op_key=key).execute()
         if initial:
             _, went_low = append_movement(item_id, initial, "in", "initial", actor=actor)
         item = get_item(item_id)
