@@ -58,6 +58,11 @@ class MainWindow(QMainWindow):
         self.commands = ItemActions(self)
         self._build_menus()
         self._counts = QLabel(self)
+        # A fixed width: a new count on every keystroke then repaints the label,
+        # not the whole re-laid-out status bar.
+        self._counts.setFixedWidth(self._counts.fontMetrics().horizontalAdvance(
+            "88,888 of 88,888 items shown · 88,888 low") + 12)
+        self._counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self._counts)
         self._tray: QSystemTrayIcon | None = None
         self.watcher = DataFileWatcher(self.reload, self)
