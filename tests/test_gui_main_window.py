@@ -430,3 +430,15 @@ def test_closing_the_main_window_closes_its_history_windows(qtbot, window: MainW
     window.close()
     assert not [w for w in QApplication.topLevelWidgets()
                 if isinstance(w, HistoryWindow) and w.isVisible()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="counts Linux file handles")
+def test_background_reloads_leave_no_connection_open(qtbot, window: MainWindow) -> None:
+    def open_handles() -> int:
+        return len(list(Path("/proc/self/fd").iterdir()))
+
+    before = open_handles()
+    for _ in range(20):
+        window.reload()
+        wait_loaded(qtbot, window)
+    assert open_handles() <= before + 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, db, services
 from ..errors import DataFileError, InventoryError
+from .item_loader import close_thread_connection
 from .operations import show_refusal
 
 ORGANIZATION = "inventory-desktop"
@@ -122,6 +123,8 @@ def _back_up_into(target: str, outcome: dict[str, object]) -> None:
         outcome["path"] = services.back_up(target)
     except Exception as error:  # raised again on the UI thread
         outcome["error"] = error
+    finally:
+        close_thread_connection()
 
 
 def about_text() -> str:

@@ -15,8 +15,18 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from .. import services
+from .. import db, services
 from ..errors import InventoryError
+
+
+def close_thread_connection() -> None:
+    """Close this worker thread's own connection to the data file.
+
+    peewee keeps one connection per thread; left to the garbage collector,
+    a finished worker's connection (and its three file handles) may linger.
+    Closing touches no data, and only this thread's connection.
+    """
+    db.database.close()
 
 
 class ItemLoader(QObject):
@@ -51,6 +61,8 @@ class ItemLoader(QObject):
             items = services.list_items(include_archived=include_archived)
         except Exception as caught:  # handed to the UI thread; raised there if it is a bug
             error = caught
+        finally:
+            close_thread_connection()
         # RuntimeError: the window closed while loading; nobody waits for these rows.
         with contextlib.suppress(RuntimeError):
             self._finished.emit(generation, items, error)
