@@ -442,3 +442,22 @@ def test_background_reloads_leave_no_connection_open(qtbot, window: MainWindow) 
         window.reload()
         wait_loaded(qtbot, window)
     assert open_handles() <= before + 1
+
+
+def test_type_a_few_letters_then_deduct_without_leaving_the_filter_box(
+        qtbot, window: MainWindow) -> None:
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.filter_box, "tom")
+    titles: list[str] = []
+
+    def waste(dialog: QWidget) -> None:
+        qtbot.keyClicks(dialog.quantity, "0.5")
+        dialog.reason.setCurrentIndex(dialog.reason.findData("waste"))
+        press_ok(dialog)
+
+    when_modal(waste, titles)
+    qtbot.keyClick(window.filter_box, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert titles == ["Deduct — Tomatoes (kg)"]
+    movement = services.list_movements(item_id=item("Tomatoes").id, limit=1)[0]
+    assert (movement.quantity_change, movement.reason) == (Decimal("-0.5"), "waste")
+    assert shown(window, ON_HAND) == ["1.5 kg"]

@@ -199,7 +199,11 @@ class MainWindow(QMainWindow):
         self.model.set_filter(text)
         self._update_counts()
         if self.selected_item() is None:
-            self.commands.update_enabled(None)
+            if self.model.rowCount():
+                # Type a few letters, then Ctrl+R: the first match is the one acted on.
+                self.table.selectRow(0)
+            else:
+                self.commands.update_enabled(None)
 
     def selected_item(self) -> ItemRow | None:
         """The item on the current row, if it is selected."""
