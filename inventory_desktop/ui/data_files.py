@@ -101,8 +101,10 @@ def back_up_with_progress(parent: QWidget) -> Path | None:
     worker = threading.Thread(target=_back_up_into, args=(target, outcome), daemon=True)
     progress = QProgressDialog("Backing up the data file…", "", 0, 0, parent)
     progress.setCancelButton(None)
+    # Shown at once and window-modal: the window keeps painting, but no action
+    # can start while the copy runs.
     progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
+    progress.show()
     worker.start()
     while worker.is_alive():
         QApplication.processEvents()
