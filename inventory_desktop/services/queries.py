@@ -8,7 +8,7 @@ from decimal import Decimal
 import peewee
 
 from .. import clock
-from ..db import translate_sqlite_errors
+from ..db import database, translate_sqlite_errors
 from ..errors import NotFoundError, ValidationError
 from ..models import AuditLog, StockItem, StockItemHistory, StockMovement
 from ..quantity import to_decimal
@@ -81,8 +81,11 @@ def list_items(
             return []
         query = query.where(StockItem.name.contains(text) | StockItem.sku.contains(text))
     query = query.order_by(StockItem.name.collate("NOCASE"), StockItem.id)
+    # Executed directly: peewee's row wrapper cost more than SQLite's own
+    # work here (about 0.25 s of 0.55 s at 50,000 items).
     with translate_sqlite_errors():
-        return [item_row(values) for values in query.tuples()]
+        cursor = database.execute_sql(*query.sql())
+        return [item_row(values) for values in cursor]
 
 
 def items_needing_attention() -> list[ItemRow]:
