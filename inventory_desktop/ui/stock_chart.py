@@ -141,13 +141,19 @@ class _Plot:
             moment = self.start + dt.timedelta(seconds=self.span * step / 3)
             x = self.x(moment)
             painter.setPen(text_color)
-            label = moment.astimezone().strftime("%Y-%m-%d %H:%M")
+            label = moment.astimezone().strftime(self._tick_format())
             align = (Qt.AlignmentFlag.AlignLeft if step == 0 else
                      Qt.AlignmentFlag.AlignRight if step == 3 else Qt.AlignmentFlag.AlignHCenter)
             left = x if step == 0 else x - 120 if step == 3 else x - 60
             painter.drawText(QRectF(left, area.bottom() + 6, 120, 18), align, label)
         painter.drawLine(area.bottomLeft(), area.bottomRight())
         painter.drawLine(area.bottomLeft(), area.topLeft())
+
+    def _tick_format(self) -> str:
+        # Four ticks over a few minutes would all read the same minute.
+        if self.span < 4 * 60:
+            return "%H:%M:%S"
+        return "%Y-%m-%d %H:%M" if self.span < 4 * 86400 else "%Y-%m-%d"
 
     def _line(self) -> None:
         points = self.series.points
