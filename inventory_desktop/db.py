@@ -26,6 +26,7 @@ from .errors import (
     RefusedFileError,
 )
 from .paths import ensure_private_dir
+from .wal_reader import committed_page_one
 
 APPLICATION_ID = 0x494E5644  # "INVD"
 DEFAULT_BUSY_TIMEOUT = 60.0
@@ -180,17 +181,16 @@ def _check_identity(path: Path) -> bool:
             page_one = header + handle.read(12)
     except OSError as exc:
         raise DataFileError(f"{path} cannot be read: {exc.strerror}.") from exc
+    if header and (len(header) < 100 or not header.startswith(_SQLITE_MAGIC)):
+        raise RefusedFileError(f"{path} is not an inventory data file (not a SQLite database).")
+    # The main file's header can lag behind pages committed to the -wal file.
+    page_one = committed_page_one(path) or page_one
+    header = page_one[:100]
     if not header:
         return True  # SQLite treats an empty file as an empty database.
-    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
-        raise RefusedFileError(f"{path} is not an inventory data file (not a SQLite database).")
     (user_version,) = struct.unpack(">I", header[60:64])
     (application_id,) = struct.unpack(">I", header[68:72])
-    if application_id == 0 and user_version == 0 and _schema_is_empty(path, page_one):
-        return True
-    if application_id == 0 and _wal_has_frames(path):
-        # Another connection's committed pages (our own migration, say) may
-        # still be in the WAL only: _check_open_file decides through SQLite.
+    if application_id == 0 and user_version == 0 and _schema_is_empty(page_one):
         return True
     if application_id != APPLICATION_ID:
         raise RefusedFileError(
@@ -200,16 +200,10 @@ def _check_identity(path: Path) -> bool:
     return True
 
 
-def _schema_is_empty(path: Path, page_one: bytes) -> bool:
-    # Page 1 holds the schema table's b-tree: a leaf with no cells means no
-    # tables. A WAL file with frames could hold a schema we cannot see here.
+def _schema_is_empty(page_one: bytes) -> bool:
+    # Page 1 holds the schema table's b-tree: a leaf with no cells means no tables.
     leaf_table_page, cells = page_one[100], struct.unpack(">H", page_one[103:105])[0]
-    return leaf_table_page == 0x0D and cells == 0 and not _wal_has_frames(path)
-
-
-def _wal_has_frames(path: Path) -> bool:
-    wal = path.with_name(path.name + "-wal")
-    return wal.exists() and wal.stat().st_size > 0
+    return leaf_table_page == 0x0D and cells == 0
 
 
 def _refuse_newer(path: Path, user_version: int) -> None:
