@@ -6,6 +6,8 @@ import multiprocessing
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -304,3 +306,59 @@ def test_the_write_context_row_never_outlives_a_transaction(data_file):
         assert other.execute("SELECT count(*) FROM write_context").fetchone()[0] == 0
     other.close()
 
+
+
+# Pages still in the WAL ----------------------------------------------------------
+#
+# A process that dies (or is still running) leaves committed pages in the -wal
+# file, not yet in the main file whose header we read first. Judging such a
+# file must not let SQLite touch it: closing the last connection would
+# checkpoint the WAL into the main file and delete the -wal and -shm.
+
+def _crash_after(path: Path, code: str) -> None:
+    """Run `code` with `connection` open on `path` in a child that dies without closing."""
+    subprocess.run([sys.executable, "-c", (
+        "import os, sqlite3\n"
+        f"connection = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+        f"{code}\n"
+        "os._exit(0)\n")], check=True)
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+
+
+def _file_set(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir())
+            if p.name.startswith(path.name)}
+
+
+def test_a_foreign_database_whose_tables_are_still_in_the_wal_is_refused_untouched(tmp_path):
+    path = tmp_path / "recipes.db"
+    _crash_after(path, "connection.execute('PRAGMA journal_mode = WAL')\n"
+                       "connection.execute('CREATE TABLE recipes (title TEXT)')\n"
+                       "connection.execute(\"INSERT INTO recipes VALUES ('Bread')\")")
+    before = _file_set(path)
+    with pytest.raises(RefusedFileError, match="another application"):
+        db.open_database(path)
+    assert _file_set(path) == before
+
+
+def test_a_newer_version_still_in_the_wal_is_refused_untouched(data_file):
+    db.close_database()
+    _crash_after(data_file, "connection.execute('PRAGMA user_version = 999')")
+    before = _file_set(data_file)
+    with pytest.raises(RefusedFileError, match="newer version"):
+        db.open_database(data_file)
+    assert _file_set(data_file) == before
+
+
+def test_our_new_file_whose_creation_is_still_in_the_wal_opens(tmp_path):
+    path = tmp_path / "inventory.sqlite3"
+    subprocess.run([sys.executable, "-c", (
+        "import os\n"
+        "from inventory_desktop import db, services\n"
+        f"db.open_database({str(path)!r})\n"
+        "services.create_item('Flour', 'kg', initial_quantity='2')\n"
+        "os._exit(0)\n")], check=True)
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+    db.open_database(path)
+    assert [(i.name, i.quantity) for i in services.list_items()] == [("Flour", 2)]
+    assert services.verify().ok
