@@ -264,6 +264,14 @@ def test_write_transaction_refuses_to_nest(data_file):
     assert not db.database.in_transaction()
 
 
+def test_a_service_inside_any_open_transaction_is_refused(data_file):
+    item = services.create_item("Flour", "kg")
+    before = snapshot(data_file)
+    with pytest.raises(RuntimeError, match="nested"), db.database.atomic():
+        services.add_stock(item.id, "1")
+    assert snapshot(data_file) == before
+
+
 def test_every_write_is_one_begin_immediate(data_file):
     item = services.create_item("Flour", "kg")
     statements: list[str] = []

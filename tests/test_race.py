@@ -136,7 +136,7 @@ def test_eight_processes_lose_nothing(data_file):
 
 @pytest.mark.slow
 def test_eight_processes_lose_nothing_over_a_long_race(data_file):
-    _assert_nothing_lost(data_file, ops=400)
+    _assert_nothing_lost(data_file, ops=2000)
 
 
 def test_negative_control_deferred_transactions_fail_under_the_same_race(data_file):
