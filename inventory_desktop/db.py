@@ -76,7 +76,11 @@ def open_database(
     path = Path(path).expanduser().absolute()
     exists = _check_identity(path)
     if not exists:
-        ensure_private_dir(path.parent)
+        try:
+            ensure_private_dir(path.parent)
+        except OSError as exc:
+            raise DataFileError(
+                f"The folder {path.parent} cannot be created: {exc.strerror}.") from exc
     read_only = exists and not _writable(path)
     _connect(path, busy_timeout, read_only)
     try:
