@@ -14,7 +14,7 @@ import pytest
 from conftest import raw, snapshot
 
 from inventory_desktop import db, services
-from inventory_desktop.errors import InsufficientStockError, RefusedFileError
+from inventory_desktop.errors import DataFileError, InsufficientStockError, RefusedFileError
 
 
 def _pragmas(path: Path) -> dict[str, object]:
@@ -370,3 +370,13 @@ def test_our_new_file_whose_creation_is_still_in_the_wal_opens(tmp_path):
     db.open_database(path)
     assert [(i.name, i.quantity) for i in services.list_items()] == [("Flour", 2)]
     assert services.verify().ok
+
+
+@pytest.mark.parametrize("parent", ["a-file", "a-file/deeper"])
+def test_a_folder_that_cannot_be_created_is_a_clear_refusal(tmp_path, parent):
+    (tmp_path / "a-file").write_text("not a folder")
+    path = tmp_path / parent / "inventory.sqlite3"
+    with pytest.raises(DataFileError, match="cannot be created") as refusal:
+        db.open_database(path)
+    assert str(refusal.value).endswith(".")
+    assert (tmp_path / "a-file").read_text() == "not a folder"
