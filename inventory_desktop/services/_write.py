@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -13,6 +14,7 @@ from .rows import ItemRow
 LowStockListener = Callable[[ItemRow], None]
 _low_stock_listeners: list[LowStockListener] = []
 _MAX_USER = 100
+_log = logging.getLogger("inventory_desktop")
 
 
 def operator_name() -> str:
@@ -57,4 +59,9 @@ def remove_low_stock_listener(listener: LowStockListener) -> None:
 def announce_low_stock(item: ItemRow) -> None:
     """Tell every listener, after the commit, that `item` crossed its threshold."""
     for listener in list(_low_stock_listeners):
-        listener(item)
+        try:
+            listener(item)
+        except Exception:
+            # The change is committed: raising now would tell the caller it
+            # failed and invite a retry that books it twice. Log the bug.
+            _log.exception("A low-stock listener failed for item %s", item.id)
