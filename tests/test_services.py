@@ -561,3 +561,24 @@ def test_verify_is_clean_after_a_days_work(data_file, flour):
     services.adjust_stock(flour.id, "4", "waste")
     report = services.verify()
     assert report.ok, report
+
+
+def test_a_failing_listener_does_not_make_a_committed_write_look_failed(data_file, caplog):
+    # The receipt is committed before listeners run: raising to the caller
+    # would invite a retry that books it twice. The bug is logged instead.
+    def broken(item):
+        raise ZeroDivisionError("listener bug")
+
+    heard = []
+    services.add_low_stock_listener(broken)
+    services.add_low_stock_listener(heard.append)
+    try:
+        item = services.create_item("Milk", "L", low_stock_threshold="5", initial_quantity="9")
+        movement = services.deduct_stock(item.id, "6", "order_usage")
+    finally:
+        services.remove_low_stock_listener(broken)
+        services.remove_low_stock_listener(heard.append)
+    assert movement.balance_after == 3
+    assert movements_in_file(data_file, item.id)[-1][:2] == (-60000, "out")
+    assert [i.id for i in heard] == [item.id]  # the other listeners still hear it
+    assert "listener bug" in caplog.text and "ZeroDivisionError" in caplog.text
