@@ -43,7 +43,7 @@ def create_item(
         if key is not None:
             earlier = StockItem.get_or_none(StockItem.op_key == key)
             if earlier is not None:
-                return _replayed_item(earlier, fields, key)
+                return _replayed_item(earlier, fields, initial, key)
         _refuse_duplicate_sku(fields["sku"])
         # An empty item is at or below any threshold: flag it now, as
         # update_item would, or it would never show as needing attention.
@@ -159,8 +159,15 @@ def _has_movements(item_id: int) -> bool:
     return StockMovement.select().where(StockMovement.stock_item == item_id).exists()
 
 
-def _replayed_item(earlier: StockItem, fields: dict[str, Any], key: str) -> ItemRow:
-    if earlier.name != fields["name"] or earlier.unit != fields["unit"]:
+def _replayed_item(
+    earlier: StockItem, fields: dict[str, Any], initial: int, key: str
+) -> ItemRow:
+    # The initial receipt never changes, so it tells a retry from another creation.
+    booked = (StockMovement.select(StockMovement.quantity_change)
+              .where((StockMovement.stock_item == earlier.id)
+                     & (StockMovement.reason == "initial"))
+              .scalar()) or 0
+    if earlier.name != fields["name"] or earlier.unit != fields["unit"] or booked != initial:
         raise ConflictError(
             f"The operation key {key!r} was already used to create {earlier.name}.")
     return get_item(earlier.id)
