@@ -551,6 +551,9 @@ def test_a_retried_creation_returns_the_original_item(data_file):
     assert services.create_item("Flour", "kg", initial_quantity="3", op_key="new-flour") == first
     assert snapshot(data_file) == before
     refused(data_file, ConflictError, services.create_item, "Sugar", "kg", op_key="new-flour")
+    refused(data_file, ConflictError, services.create_item, "Flour", "kg", initial_quantity="4",
+            op_key="new-flour")
+    refused(data_file, ConflictError, services.create_item, "Flour", "kg", op_key="new-flour")
 
 
 # Verify -----------------------------------------------------------------------------
