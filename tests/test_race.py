@@ -8,6 +8,7 @@ so we know this test really races.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import random
 import sqlite3
 import time
@@ -92,7 +93,7 @@ def _race(path: Path, worker, ops: int) -> tuple[int, list[tuple], list[str], in
                 for seed in range(PROCESSES)]
     for child in children:
         child.start()
-    reports = [results.get(timeout=300) for _ in children]
+    reports = _collect(results, children)
     for child in children:
         child.join(60)
     assert [child.exitcode for child in children] == [0] * PROCESSES
@@ -101,6 +102,20 @@ def _race(path: Path, worker, ops: int) -> tuple[int, list[tuple], list[str], in
     short = sum(s for _, _, s, _ in reports)
     db.open_database(path)
     return item_id, booked, errors, short
+
+
+def _collect(results, children) -> list[tuple]:
+    # Fail fast, not after a long timeout, if a worker died before reporting.
+    reports: list[tuple] = []
+    deadline = time.monotonic() + 300
+    while len(reports) < len(children):
+        try:
+            reports.append(results.get(timeout=1))
+        except queue.Empty:
+            dead = [c.exitcode for c in children if c.exitcode not in (None, 0)]
+            assert not dead, f"a worker died with exit code {dead}"
+            assert time.monotonic() < deadline, "the workers did not finish in 300 s"
+    return reports
 
 
 def _ledger(path: Path, item_id: int) -> tuple[int, list[tuple[int, int, int]]]:
