@@ -136,8 +136,10 @@ def write_transaction(actor: str) -> Iterator[None]:
     if current_file().read_only:
         raise ReadOnlyFileError("The data file is open read-only; nothing can be changed.")
     with translate_sqlite_errors(), database.atomic("IMMEDIATE"):
+        # REPLACE: a row another tool committed and forgot must neither block
+        # our writes nor lend its name to them.
         database.execute_sql(
-            "INSERT INTO write_context (id, actor) VALUES (1, ?)", (actor,)
+            "INSERT OR REPLACE INTO write_context (id, actor) VALUES (1, ?)", (actor,)
         )
         yield
         database.execute_sql("DELETE FROM write_context WHERE id = 1")
