@@ -333,3 +333,16 @@ def test_verify_reports_a_movement_whose_item_was_deleted_behind_our_back(data_f
     assert not report.ok
     assert report.foreign_keys
     assert "trigger stock_item_keeps_movements is missing" in report.missing_guards
+
+
+def test_a_stale_actor_row_left_by_another_tool_does_not_block_or_mislabel(data_file, flour):
+    # A tool may name itself by writing write_context, and forget to delete it.
+    with raw(data_file) as connection:
+        connection.execute("INSERT INTO write_context (id, actor) VALUES (1, 'importer')")
+    connection.close()
+    services.add_stock(flour.id, "1", user="Ana")
+    actors = [actor for _, _, actor in _audit(data_file, "stock_movement", 3)]
+    assert actors == ["Ana"]
+    with raw(data_file) as connection:
+        assert connection.execute("SELECT count(*) FROM write_context").fetchone() == (0,)
+    connection.close()
