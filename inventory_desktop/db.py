@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import struct
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ def open_database(
     try:
         _check_open_file(path)
         if not read_only:
-            database.execute_sql("PRAGMA journal_mode = WAL")
+            _switch_to_wal(busy_timeout)
             _migrate(path)
         version = _pragma("user_version")
         if read_only and version < schema_version_known():
@@ -223,6 +224,22 @@ def _refuse_newer(path: Path, user_version: int) -> None:
 
 def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _switch_to_wal(busy_timeout: float) -> None:
+    # Leaving the rollback journal needs the file to itself, and SQLite answers
+    # "locked" at once rather than through the busy handler when another
+    # process is opening the same new file: wait here instead.
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            with translate_sqlite_errors():
+                database.execute_sql("PRAGMA journal_mode = WAL")
+            return
+        except DatabaseBusyError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
