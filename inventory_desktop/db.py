@@ -1,4 +1,4 @@
-"""Opening the data file: identity checks, pragmas, migrations, the write helper.
+"""Opening the data file: pragmas, migrations, the write helper.
 
 The one `database` object below is bound by `open_database()`; the models and
 services use it from then on. A file that is not ours is refused before SQLite
@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import struct
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -20,19 +19,13 @@ from pathlib import Path
 
 import peewee
 
-from .errors import (
-    DatabaseBusyError,
-    DataFileError,
-    ReadOnlyFileError,
-    RefusedFileError,
-)
+from .errors import DatabaseBusyError, DataFileError, ReadOnlyFileError, RefusedFileError
+from .file_identity import APPLICATION_ID, check_header, refuse_newer
 from .paths import ensure_private_dir
-from .wal_reader import committed_page_one
+from .sqlite_errors import translate_sqlite_errors
 
-APPLICATION_ID = 0x494E5644  # "INVD"
 DEFAULT_BUSY_TIMEOUT = 60.0
 SCHEMA_DIR = Path(__file__).with_name("schema")
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _MIGRATION_NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 
 # Deferred: the path is known only when the user has chosen a file.
@@ -75,7 +68,7 @@ def open_database(
     global _info, _identity
     close_database()
     path = Path(path).expanduser().absolute()
-    exists = _check_identity(path)
+    exists = check_header(path, schema_version_known())
     if not exists:
         try:
             ensure_private_dir(path.parent)
@@ -147,25 +140,6 @@ def write_transaction(actor: str) -> Iterator[None]:
         _refuse_moved_file()
 
 
-@contextmanager
-def translate_sqlite_errors() -> Iterator[None]:
-    """Turn SQLite's environment failures into errors the user can act on.
-
-    Following qutebrowser, failures that are the environment's fault (busy,
-    read-only, full, corrupt) become DataFileError; everything else is a bug
-    and propagates unchanged.
-    """
-    try:
-        yield
-    except (peewee.IntegrityError, sqlite3.IntegrityError):
-        raise
-    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
-        translated = _environment_error(exc)
-        if translated is None:
-            raise
-        raise translated from exc
-
-
 def backup_to(destination: str | os.PathLike[str]) -> Path:
     """Copy the open data file to `destination` with SQLite's online backup."""
     target = Path(destination).expanduser().absolute()
@@ -174,52 +148,6 @@ def backup_to(destination: str | os.PathLike[str]) -> Path:
     with translate_sqlite_errors():
         _backup(database.connection(), target)
     return target
-
-
-def _check_identity(path: Path) -> bool:
-    """Refuse a file that is not ours, reading only its header. Returns whether it exists."""
-    if not path.exists():
-        return False
-    if not path.is_file():
-        raise RefusedFileError(f"{path} is not a file.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-            page_one = header + handle.read(12)
-    except OSError as exc:
-        raise DataFileError(f"{path} cannot be read: {exc.strerror}.") from exc
-    if header and (len(header) < 100 or not header.startswith(_SQLITE_MAGIC)):
-        raise RefusedFileError(f"{path} is not an inventory data file (not a SQLite database).")
-    # The main file's header can lag behind pages committed to the -wal file.
-    page_one = committed_page_one(path) or page_one
-    header = page_one[:100]
-    if not header:
-        return True  # SQLite treats an empty file as an empty database.
-    (user_version,) = struct.unpack(">I", header[60:64])
-    (application_id,) = struct.unpack(">I", header[68:72])
-    if application_id == 0 and user_version == 0 and _schema_is_empty(page_one):
-        return True
-    if application_id != APPLICATION_ID:
-        raise RefusedFileError(
-            f"{path} is a database of another application, not an inventory data file."
-        )
-    _refuse_newer(path, user_version)
-    return True
-
-
-def _schema_is_empty(page_one: bytes) -> bool:
-    # Page 1 holds the schema table's b-tree: a leaf with no cells means no tables.
-    leaf_table_page, cells = page_one[100], struct.unpack(">H", page_one[103:105])[0]
-    return leaf_table_page == 0x0D and cells == 0
-
-
-def _refuse_newer(path: Path, user_version: int) -> None:
-    if user_version > schema_version_known():
-        raise RefusedFileError(
-            f"{path} was written by a newer version of inventory_desktop "
-            f"(schema {user_version}; this program knows up to {schema_version_known()}). "
-            "Please upgrade the program."
-        )
 
 
 def _writable(path: Path) -> bool:
@@ -305,7 +233,7 @@ def _check_open_file(path: Path) -> None:
         raise RefusedFileError(
             f"{path} is a database of another application, not an inventory data file."
         )
-    _refuse_newer(path, _pragma("user_version"))
+    refuse_newer(path, _pragma("user_version"), schema_version_known())
 
 
 def _pragma(name: str) -> int:
@@ -365,39 +293,3 @@ def _backup(source: sqlite3.Connection, target: Path) -> None:
         destination.close()
 
 
-_ENVIRONMENT_ERRORS = (
-    ("locked", DatabaseBusyError,
-     "The data file is busy: another program is writing to it. Try again in a moment."),
-    ("busy", DatabaseBusyError,
-     "The data file is busy: another program is writing to it. Try again in a moment."),
-    ("readonly", ReadOnlyFileError,
-     "The data file cannot be written (it or its folder is read-only)."),
-    ("full", DataFileError,
-     "The disk holding the data file is full; nothing was saved. Free some space and try again."),
-    ("malformed", DataFileError,
-     "The data file is damaged. Restore it from a backup; run 'inventory verify' for details."),
-    ("not a database", RefusedFileError, "The data file is not a SQLite database."),
-    ("disk i/o", DataFileError,
-     "The data file could not be read or written (disk I/O error); nothing was saved."),
-    ("unable to open", DataFileError,
-     "The data file or its folder cannot be reached; was it moved or deleted?"),
-    ("cantopen", DataFileError,
-     "The data file or its folder cannot be reached; was it moved or deleted?"),
-)
-
-
-def _environment_error(exc: BaseException) -> DataFileError | None:
-    text = _sqlite_error_text(exc)
-    for needle, error_type, message in _ENVIRONMENT_ERRORS:
-        if needle in text:
-            return error_type(message)
-    return None
-
-
-def _sqlite_error_text(exc: BaseException) -> str:
-    parts = []
-    while exc is not None:
-        parts.append(str(exc))
-        parts.append(getattr(exc, "sqlite_errorname", "") or "")
-        exc = exc.__cause__ or exc.__context__
-    return " ".join(parts).lower().replace("_", " ")

@@ -8,10 +8,11 @@ from decimal import Decimal
 import peewee
 
 from .. import clock
-from ..db import database, translate_sqlite_errors
+from ..db import database
 from ..errors import NotFoundError, ValidationError
 from ..models import AuditLog, StockItem, StockItemHistory, StockMovement
 from ..quantity import to_decimal
+from ..sqlite_errors import translate_sqlite_errors
 from ..vocabulary import MOVEMENT_TYPES, REASONS
 from .rows import (
     AuditRow,

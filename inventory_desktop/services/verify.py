@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from .. import db
-from ..db import database, translate_sqlite_errors
+from ..db import database
 from ..quantity import format_units
+from ..sqlite_errors import translate_sqlite_errors
 from .rows import LedgerProblem, VerifyReport
 
 _QUANTITY_VS_SUM = """

@@ -1,0 +1,68 @@
+"""SQLite failures that are the environment's fault, as errors a user can act on.
+
+Following qutebrowser: busy, read-only, full, damaged and unreachable files
+become DataFileError subclasses with a sentence; anything else is our bug and
+propagates unchanged, to be reported as one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import peewee
+
+from .errors import DatabaseBusyError, DataFileError, ReadOnlyFileError, RefusedFileError
+
+
+@contextmanager
+def translate_sqlite_errors() -> Iterator[None]:
+    """Turn SQLite's environment failures into errors the user can act on."""
+    try:
+        yield
+    except (peewee.IntegrityError, sqlite3.IntegrityError):
+        raise
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        translated = _environment_error(exc)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+_ENVIRONMENT_ERRORS = (
+    ("locked", DatabaseBusyError,
+     "The data file is busy: another program is writing to it. Try again in a moment."),
+    ("busy", DatabaseBusyError,
+     "The data file is busy: another program is writing to it. Try again in a moment."),
+    ("readonly", ReadOnlyFileError,
+     "The data file cannot be written (it or its folder is read-only)."),
+    ("full", DataFileError,
+     "The disk holding the data file is full; nothing was saved. Free some space and try again."),
+    ("malformed", DataFileError,
+     "The data file is damaged. Restore it from a backup; run 'inventory verify' for details."),
+    ("not a database", RefusedFileError, "The data file is not a SQLite database."),
+    ("disk i/o", DataFileError,
+     "The data file could not be read or written (disk I/O error); nothing was saved."),
+    ("unable to open", DataFileError,
+     "The data file or its folder cannot be reached; was it moved or deleted?"),
+    ("cantopen", DataFileError,
+     "The data file or its folder cannot be reached; was it moved or deleted?"),
+)
+
+
+def _environment_error(exc: BaseException) -> DataFileError | None:
+    text = _sqlite_error_text(exc)
+    for needle, error_type, message in _ENVIRONMENT_ERRORS:
+        if needle in text:
+            return error_type(message)
+    return None
+
+
+def _sqlite_error_text(exc: BaseException) -> str:
+    parts = []
+    while exc is not None:
+        parts.append(str(exc))
+        parts.append(getattr(exc, "sqlite_errorname", "") or "")
+        exc = exc.__cause__ or exc.__context__
+    return " ".join(parts).lower().replace("_", " ")
