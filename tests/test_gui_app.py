@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -86,3 +88,17 @@ def test_a_bug_is_logged_and_shown_without_a_traceback(
     assert "Traceback" not in shown[0] and "deep inside" not in shown[0]
     logged = paths.log_file().read_text()
     assert "Traceback" in logged and "ZeroDivisionError: deep inside" in logged
+
+
+def test_without_a_display_the_window_says_so_instead_of_aborting(tmp_path: Path) -> None:
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    environment["INVENTORY_DB"] = str(tmp_path / "inventory.sqlite3")
+    result = subprocess.run([sys.executable, "-m", "inventory_desktop"], env=environment,
+                            capture_output=True, text=True, timeout=60)
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the display check is for X11/Wayland desktops")
+    assert result.returncode == 1
+    assert "there is no graphical display here" in result.stderr
+    assert "inventory --help" in result.stderr
+    assert not (tmp_path / "inventory.sqlite3").exists()

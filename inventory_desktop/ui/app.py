@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -18,6 +19,10 @@ _log = logging.getLogger("inventory_desktop")
 
 def run(db_path: str | None) -> int:
     """Open the window on `db_path` (default: the usual data file); the exit code."""
+    missing = missing_display()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 1
     app = make_application()
     install_excepthook()
     if open_first_file(db_path or paths.default_data_file()) is None:
@@ -29,6 +34,21 @@ def run(db_path: str | None) -> int:
     code = app.exec()
     db.close_database()
     return code
+
+
+def missing_display() -> str | None:
+    """A sentence when there is no screen to open a window on, else None.
+
+    Without one, Qt aborts the process with its own (misleading) advice about
+    missing libraries; say what is actually wrong and what works instead.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("inventory-desktop: there is no graphical display here (DISPLAY is not set), "
+            "so the window cannot open. Run it from the desktop, or use the command "
+            "line: inventory --help")
 
 
 def make_application() -> QApplication:
