@@ -461,3 +461,12 @@ def test_type_a_few_letters_then_deduct_without_leaving_the_filter_box(
     movement = services.list_movements(item_id=item("Tomatoes").id, limit=1)[0]
     assert (movement.quantity_change, movement.reason) == (Decimal("-0.5"), "waste")
     assert shown(window, ON_HAND) == ["1.5 kg"]
+
+
+def test_an_empty_file_tells_a_first_time_user_what_to_do(qtbot, data_file: Path) -> None:
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    wait_loaded(qtbot, main)
+    assert main.statusBar().currentMessage() == (
+        "No items yet: press Ctrl+N to add the first one.")

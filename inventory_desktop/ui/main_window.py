@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
             # A keyboard user can act at once: arrows move, Ctrl+R receives.
             self.table.selectRow(0)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not items and not self.read_only:
+            self.statusBar().showMessage("No items yet: press Ctrl+N to add the first one.")
         self._after_items_changed()
         self.items_shown.emit()
 
