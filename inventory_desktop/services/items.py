@@ -8,7 +8,7 @@ from .. import clock
 from ..errors import ConflictError, DuplicateSkuError, ValidationError
 from ..models import StockItem, StockMovement
 from ..quantity import decimal_to_units
-from . import _input
+from . import validation
 from ._write import announce_low_stock, writing
 from .ledger import append_movement
 from .queries import get_item
@@ -32,13 +32,13 @@ def create_item(
     With `op_key`, a retry of a creation that already happened returns that item.
     """
     fields = {
-        "name": _input.name(name),
-        "sku": _input.sku(sku),
-        "unit": _input.unit(unit),
-        "low_stock_threshold": _input.threshold(low_stock_threshold),
+        "name": validation.name(name),
+        "sku": validation.sku(sku),
+        "unit": validation.unit(unit),
+        "low_stock_threshold": validation.threshold(low_stock_threshold),
     }
-    initial = _input.new_quantity(initial_quantity)
-    key = _input.op_key(op_key)
+    initial = validation.new_quantity(initial_quantity)
+    key = validation.op_key(op_key)
     with writing(user) as actor:
         if key is not None:
             earlier = StockItem.get_or_none(StockItem.op_key == key)
@@ -125,13 +125,13 @@ def _set_active(item_id: int, active: bool, user: str | None) -> ItemRow:
 def _validated_changes(name: Any, sku: Any, unit: Any, threshold: Any) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if name is not UNSET:
-        changes["name"] = _input.name(name)
+        changes["name"] = validation.name(name)
     if sku is not UNSET:
-        changes["sku"] = _input.sku(sku)
+        changes["sku"] = validation.sku(sku)
     if unit is not UNSET:
-        changes["unit"] = _input.unit(unit)
+        changes["unit"] = validation.unit(unit)
     if threshold is not UNSET:
-        changes["low_stock_threshold"] = _input.threshold(threshold)
+        changes["low_stock_threshold"] = validation.threshold(threshold)
     return changes
 
 

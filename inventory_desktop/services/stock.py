@@ -16,7 +16,7 @@ from ..vocabulary import (
     REVERSAL,
     REVERSE_REASONS,
 )
-from . import _input
+from . import validation
 from ._write import announce_low_stock, writing
 from .ledger import append_movement, replayed
 from .queries import get_item, get_movement
@@ -31,8 +31,8 @@ def add_stock(
     op_key: str | None = None,
 ) -> MovementRow:
     """Receive stock: a positive 'in' movement."""
-    change = _input.positive_quantity(quantity)
-    return _book(item_id, change, "in", _input.reason(reason, RECEIVE_REASONS, "receive stock"),
+    change = validation.positive_quantity(quantity)
+    return _book(item_id, change, "in", validation.reason(reason, RECEIVE_REASONS, "receive stock"),
                  user, notes, reference, op_key)
 
 
@@ -42,8 +42,8 @@ def deduct_stock(
     op_key: str | None = None,
 ) -> MovementRow:
     """Take stock out (usage, waste, theft, ...); refused if it would go below zero."""
-    change = -_input.positive_quantity(quantity)
-    return _book(item_id, change, "out", _input.reason(reason, DEDUCT_REASONS, "deduct stock"),
+    change = -validation.positive_quantity(quantity)
+    return _book(item_id, change, "out", validation.reason(reason, DEDUCT_REASONS, "deduct stock"),
                  user, notes, reference, op_key)
 
 
@@ -56,9 +56,9 @@ def adjust_stock(
 
     Returns None, writing nothing, when the item already holds `new_quantity`.
     """
-    target = _input.new_quantity(new_quantity)
-    reason = _input.reason(reason, ADJUST_REASONS, "adjust stock")
-    notes, ref, key = _input.notes(notes), _input.reference(reference), _input.op_key(op_key)
+    target = validation.new_quantity(new_quantity)
+    reason = validation.reason(reason, ADJUST_REASONS, "adjust stock")
+    notes, ref, key = validation.movement_details(notes, reference, op_key)
     with writing(user) as actor:
         earlier = replayed(key, item_id, "adjustment", balance_after=target)
         if earlier is not None:
@@ -78,8 +78,8 @@ def reverse_movement(
     user: str | None = None, notes: str = "", op_key: str | None = None,
 ) -> MovementRow:
     """Undo a movement with a new one of opposite sign that references it."""
-    reason = _input.reason(reason, REVERSE_REASONS, "reverse a movement")
-    notes, key = _input.notes(notes), _input.op_key(op_key)
+    reason = validation.reason(reason, REVERSE_REASONS, "reverse a movement")
+    notes, key = validation.notes(notes), validation.op_key(op_key)
     with writing(user) as actor:
         original = get_movement(movement_id)
         kind = _OPPOSITE[original.movement_type]
@@ -106,7 +106,7 @@ def _book(
     item_id: int, change: int, kind: str, reason: str,
     user: str | None, notes: object, reference: object, op_key: object,
 ) -> MovementRow:
-    notes, ref, key = _input.notes(notes), _input.reference(reference), _input.op_key(op_key)
+    notes, ref, key = validation.movement_details(notes, reference, op_key)
     with writing(user) as actor:
         earlier = replayed(key, item_id, kind, change=change)
         if earlier is not None:

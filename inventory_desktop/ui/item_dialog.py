@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import InventoryError, ValidationError
 from ..quantity import format_decimal, to_units
-from ..services import ItemRow, _input, list_movements
+from ..services import ItemRow, list_movements, validation
 from ..vocabulary import UNITS
 from .form_marks import MarkedField, banner_label
 
@@ -151,9 +151,9 @@ class ItemDialog(QDialog):
 
     def _problems(self) -> dict[str, str]:
         checks = {
-            "name": lambda: _input.name(self.name.text()),
-            "sku": lambda: _input.sku(self.sku.text()),
-            "threshold": lambda: _input.threshold(self.threshold.text()),
+            "name": lambda: validation.name(self.name.text()),
+            "sku": lambda: validation.sku(self.sku.text()),
+            "threshold": lambda: validation.threshold(self.threshold.text()),
         }
         if self._item is None:
             checks["initial_quantity"] = lambda: _initial_quantity(self.initial_quantity.text())

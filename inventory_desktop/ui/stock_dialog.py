@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import InventoryError, ValidationError
 from ..quantity import to_decimal
-from ..services import ItemRow, _input, get_item
+from ..services import ItemRow, get_item, validation
 from ..vocabulary import ADJUST_REASONS, DEDUCT_REASONS, REASON_LABELS, RECEIVE_REASONS
 from .form_marks import MarkedField, banner_label
 from .formatting import change_text, quantity_text
@@ -158,14 +158,14 @@ class StockDialog(QDialog):
 
     def _entered_quantity(self) -> int:
         if self._action == "adjust":
-            return _input.new_quantity(self.quantity.text())
-        return _input.positive_quantity(self.quantity.text())
+            return validation.new_quantity(self.quantity.text())
+        return validation.positive_quantity(self.quantity.text())
 
     def _problems(self) -> dict[str, str]:
         checks = {
             "quantity": self._entered_quantity,
-            "notes": lambda: _input.notes(self.notes.text()),
-            "reference": lambda: _input.reference(self.reference.text()),
+            "notes": lambda: validation.notes(self.notes.text()),
+            "reference": lambda: validation.reference(self.reference.text()),
         }
         problems = {}
         for key, check in checks.items():

@@ -1,4 +1,4 @@
-"""Checks on what a user typed, before any transaction starts.
+"""Checks on what a user typed, shared by the services and the forms that validate as you type.
 
 Each function returns the value as it will be stored or raises a
 ValidationError naming the field, so a form can mark the right box.
@@ -113,6 +113,13 @@ def reference(value: object) -> tuple[str, str] | None:
             )
         _printable(part, "reference")
     return kind, ident
+
+
+def movement_details(
+    notes_value: object, reference_value: object, op_key_value: object
+) -> tuple[str, tuple[str, str] | None, str | None]:
+    """Notes, reference and operation key of a movement, checked together."""
+    return notes(notes_value), reference(reference_value), op_key(op_key_value)
 
 
 def op_key(value: object) -> str | None:
