@@ -62,19 +62,21 @@ def schema_version_known() -> int:
 
 
 def open_database(
-    path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    create: bool = True,
 ) -> DataFileInfo:
-    """Open (creating or migrating) the data file and bind it for the services."""
+    """Open (creating or migrating) the data file and bind it for the services.
+
+    With `create=False` a missing file is refused instead of created.
+    """
     global _info, _identity
     close_database()
     path = Path(path).expanduser().absolute()
     exists = check_header(path, schema_version_known())
     if not exists:
-        try:
-            ensure_private_dir(path.parent)
-        except OSError as exc:
-            raise DataFileError(
-                f"The folder {path.parent} cannot be created: {exc.strerror}.") from exc
+        if not create:
+            raise DataFileError(f"There is no data file at {path}.")
+        _create_private_file(path)
     read_only = exists and not _writable(path)
     _connect(path, busy_timeout, read_only)
     try:
@@ -204,15 +206,34 @@ def _on_read_only_filesystem(path: Path) -> bool:
     return read_only_fs and not shm.exists() and not (wal.exists() and wal.stat().st_size)
 
 
+def _create_private_file(path: Path) -> None:
+    # Made here, owner-only, so that SQLite never has to create it: every
+    # connection (one per thread) opens with mode=rw, and one opened after the
+    # file was renamed or deleted fails instead of starting an empty file.
+    # SQLite gives the -wal and -shm files the same permissions.
+    try:
+        ensure_private_dir(path.parent)
+    except OSError as exc:
+        raise DataFileError(
+            f"The folder {path.parent} cannot be created: {exc.strerror}.") from exc
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process is creating it at the same moment
+    except OSError as exc:
+        raise DataFileError(
+            f"The data file {path} cannot be created: {exc.strerror}.") from exc
+
+
 def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
-    target = f"{path.as_uri()}?mode=ro" if read_only else str(path)
+    target = f"{path.as_uri()}?mode={'ro' if read_only else 'rw'}"
     if read_only and _on_read_only_filesystem(path):
         target += "&immutable=1"
     database.init(
         target,
         timeout=busy_timeout,
         pragmas={"foreign_keys": 1, "synchronous": "FULL"},
-        uri=read_only,
+        uri=True,
         check_same_thread=False,
     )
     try:
