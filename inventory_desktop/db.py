@@ -28,8 +28,16 @@ DEFAULT_BUSY_TIMEOUT = 60.0
 SCHEMA_DIR = Path(__file__).with_name("schema")
 _MIGRATION_NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 
+class _LedgerDatabase(peewee.SqliteDatabase):
+    """peewee's SQLite database, with the environment's failures as sentences on every query."""
+
+    def execute_sql(self, sql, params=None):
+        with translate_sqlite_errors():
+            return super().execute_sql(sql, params)
+
+
 # Deferred: the path is known only when the user has chosen a file.
-database = peewee.SqliteDatabase(None)
+database = _LedgerDatabase(None)
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,8 @@ def open_database(
     exists = check_header(path, schema_version_known())
     if not exists:
         if not create:
-            raise DataFileError(f"There is no data file at {path}.")
+            raise DataFileError(
+                f"There is no data file at {path}; adding the first item creates it.")
         _create_private_file(path)
     read_only = exists and not _writable(path)
     _connect(path, busy_timeout, read_only)

@@ -24,7 +24,7 @@ def translate_sqlite_errors() -> Iterator[None]:
     except (peewee.IntegrityError, sqlite3.IntegrityError):
         raise
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
-        translated = _environment_error(exc)
+        translated = environment_error(exc)
         if translated is None:
             raise
         raise translated from exc
@@ -51,7 +51,8 @@ _ENVIRONMENT_ERRORS = (
 )
 
 
-def _environment_error(exc: BaseException) -> DataFileError | None:
+def environment_error(exc: BaseException) -> DataFileError | None:
+    """The user-facing error for an environment failure, or None if it is a bug."""
     text = _sqlite_error_text(exc)
     for needle, error_type, message in _ENVIRONMENT_ERRORS:
         if needle in text:

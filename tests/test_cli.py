@@ -235,7 +235,33 @@ def test_process_boundary_exit_codes_and_no_qt(tmp_path):
 def test_default_data_file_comes_from_the_environment(tmp_path, monkeypatch, capsys):
     target = tmp_path / "env" / "inventory.sqlite3"
     monkeypatch.setenv("INVENTORY_DB", str(target))
-    assert main(["items", "list"]) == 0
+    assert main(["items", "add", "--name", "Basil", "--unit", "g"]) == 0
     assert "Created a new data file" in capsys.readouterr().err
     assert target.exists()
     db.close_database()
+
+
+@pytest.mark.parametrize("command", [["items", "list"], ["verify"], ["receive", "FL-1", "1"]])
+def test_only_adding_an_item_creates_a_data_file(tmp_path, capsys, command):
+    typo = tmp_path / "kitchn" / "inventory.sqlite3"
+    assert main(["--db", str(typo), *command]) == 1
+    assert "There is no data file at" in capsys.readouterr().err
+    assert not typo.parent.exists()
+
+
+def test_a_damaged_item_table_is_a_sentence_not_a_bug(cli):
+    _flour(cli)
+    db.close_database()
+    connection = raw(cli.path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root_page = connection.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'stock_item'").fetchone()[0]
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    with open(cli.path, "r+b") as data:
+        data.seek((root_page - 1) * page_size)
+        data.write(b"\xff" * page_size)
+    for args in (("items", "show", "FL-1"), ("receive", "FL-1", "1"), ("items", "list")):
+        code, _, err = cli(*args)
+        assert code == 1, args
+        assert "damaged" in err, args

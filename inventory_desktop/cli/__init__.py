@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
 
+import peewee
+
 from .. import __version__, db, paths, services
 from ..errors import InventoryError
 from ..quantity import format_decimal
+from ..sqlite_errors import environment_error
 from . import item_commands, report_commands, stock_commands
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -59,7 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     args.json = getattr(args, "json", False)
     try:
-        info = db.open_database(args.db or paths.default_data_file())
+        # Only adding an item may start a new file: a mistyped --db for any
+        # other command is refused rather than answered from an empty file.
+        info = db.open_database(args.db or paths.default_data_file(),
+                                create=getattr(args, "creates_file", False))
         if info.created:
             print(f"Created a new data file at {info.path}.", file=sys.stderr)
         services.add_low_stock_listener(_warn_low_stock)
@@ -76,6 +83,13 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as failure:
+        # Rows are read after a query returns: a damaged page can surface there.
+        error = environment_error(failure)
+        if error is None:
+            return _report_bug(failure)
+        print(f"inventory: {error}", file=sys.stderr)
+        return EXIT_REFUSED
     except Exception as bug:  # the one place a bug is caught and reported
         return _report_bug(bug)
 

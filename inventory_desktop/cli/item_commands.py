@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.add_argument("--threshold", metavar="Q", help="low-stock threshold")
     add.add_argument("--initial", metavar="Q", default="0", help="quantity on hand now")
     add_op_key(add)
-    add.set_defaults(handler=_add)
+    add.set_defaults(handler=_add, creates_file=True)
 
     listing = actions.add_parser("list", help="list items", parents=[common])
     listing.add_argument("--low", action="store_true", help="only items at or below threshold")
