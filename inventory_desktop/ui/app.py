@@ -11,7 +11,6 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import db, paths
-from ..errors import DataFileError
 from . import data_files
 
 _log = logging.getLogger("inventory_desktop")
@@ -62,14 +61,7 @@ def make_application() -> QApplication:
 
 def open_first_file(path: str | Path) -> db.DataFileInfo | None:
     """Open `path`; when refused, say why and offer another file until one opens or Quit."""
-    candidate: str | Path | None = path
-    while candidate is not None:
-        try:
-            return db.open_database(candidate)
-        except DataFileError as error:
-            _log.warning("refused data file %s: %s", candidate, error)
-            candidate = data_files.ask_after_refusal(candidate, error)
-    return None
+    return data_files.open_until_chosen(path)
 
 
 def install_excepthook() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import threading
 from pathlib import Path
 
@@ -25,6 +26,8 @@ APPLICATION = "inventory-desktop"
 FILE_FILTER = "Inventory data files (*.sqlite3 *.sqlite *.db);;All files (*)"
 MAX_RECENT = 8
 _RECENT_KEY = "files/recent"
+
+_log = logging.getLogger("inventory_desktop")
 
 
 def settings() -> QSettings:
@@ -55,10 +58,24 @@ def open_or_explain(parent: QWidget | None, path: str | Path) -> db.DataFileInfo
         return None
 
 
-def ask_after_refusal(path: str | Path, error: DataFileError) -> str | None:
-    """At start-up: say why `path` was refused; the path chosen instead, or None to quit."""
+def open_until_chosen(path: str | Path, text: str | None = None) -> db.DataFileInfo | None:
+    """Open `path`; when refused, say why and offer another file until one opens or Quit."""
+    candidate: str | Path | None = path
+    while candidate is not None:
+        try:
+            return db.open_database(candidate)
+        except DataFileError as error:
+            _log.warning("refused data file %s: %s", candidate, error)
+            candidate = ask_after_refusal(candidate, error, text)
+            text = None
+    return None
+
+
+def ask_after_refusal(path: str | Path, error: DataFileError,
+                      text: str | None = None) -> str | None:
+    """Say why `path` was refused; the path chosen instead, or None to quit."""
     box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the data file",
-                      f"The data file {path} cannot be opened.")
+                      text or f"The data file {path} cannot be opened.")
     box.setInformativeText(str(error))
     open_button = box.addButton("Open another file…", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)

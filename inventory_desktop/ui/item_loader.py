@@ -55,6 +55,10 @@ class ItemLoader(QObject):
                                   name="item-loader", daemon=True)
         worker.start()
 
+    def drop_pending(self) -> None:
+        """Ignore the rows of every load under way (they come from a file being closed)."""
+        self._generation += 1
+
     def _work(self, generation: int, include_archived: bool) -> None:
         items, error = None, None
         try:

@@ -29,13 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from .. import db, services
-from ..errors import InventoryError
+from ..errors import DataFileError, InventoryError
+from ..file_identity import check_header
 from ..services import ItemRow
 from . import data_files
 from .formatting import quantity_text
 from .item_actions import ItemActions
 from .item_loader import ItemLoader
 from .item_table import ItemTableModel
+from .operations import show_refusal
 from .watcher import DataFileWatcher
 
 _READ_ONLY_STYLE = "background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #e0c46c;"
@@ -148,14 +150,31 @@ class MainWindow(QMainWindow):
 
     def switch_to(self, path: str | Path) -> bool:
         """Open another data file here; on a refusal the current one stays open."""
+        try:
+            # From the bytes alone, while the current file stays open and shown.
+            check_header(Path(path).expanduser().absolute(), db.schema_version_known())
+        except DataFileError as error:
+            show_refusal(self, "Cannot open this data file", str(error))
+            return False
         previous = db.current_file().path
+        # While no file is open nothing may read it: no polling, no late rows.
+        self.watcher.stop()
+        self.loader.drop_pending()
         if data_files.open_or_explain(self, path) is None:
-            db.open_database(previous)
-            self.watcher.start()
+            self._reopen(previous)
             return False
         self.model.set_items([])
         self.load_file()
         return True
+
+    def _reopen(self, previous: Path) -> None:
+        text = (f"The data file {previous} was closed to open another one, "
+                "and now it cannot be opened again.")
+        if data_files.open_until_chosen(previous, text) is None:
+            self.close()
+            return
+        self.model.set_items([])
+        self.load_file()
 
     @property
     def read_only(self) -> bool:

@@ -1,0 +1,127 @@
+"""File → Open / New on the main window: refusals, child windows, the busy timeout, restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import raw
+from gui_helpers import close_modal, isolate_settings, when_modal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from inventory_desktop import db, services
+from inventory_desktop.ui.item_table import STATUS
+from inventory_desktop.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def _settings(tmp_path: Path) -> None:
+    isolate_settings(tmp_path / "settings")
+
+
+@pytest.fixture
+def stocked(data_file: Path) -> Path:
+    services.create_item("Flour", "kg", "FL-01", "5", "12.5")
+    services.create_item("Tomatoes", "kg", "TOM-1", "3", "2")
+    return data_file
+
+
+@pytest.fixture
+def window(qtbot, stocked: Path) -> MainWindow:
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    wait_loaded(qtbot, main)
+    return main
+
+
+def wait_loaded(qtbot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.loader.busy, timeout=5000)
+
+
+def shown(window: MainWindow, column: int = 0) -> list[str]:
+    model = window.model
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def click(label: str):
+    def act(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        next(b for b in box.buttons() if b.text() == label).click()
+    return act
+
+
+def outside_write_seen_by_the_watcher(window: MainWindow, stocked: Path) -> None:
+    """The CLI raises Flour's threshold; the watcher starts a reload just before File → Open."""
+    other = raw(stocked)
+    other.execute("UPDATE stock_item SET low_stock_threshold = 200000 WHERE sku = 'FL-01'")
+    other.close()
+    assert window.watcher.check()
+    assert window.loader.busy
+
+
+def test_refusal_box_while_a_reload_is_under_way_keeps_the_current_file(
+        qtbot, window: MainWindow, stocked: Path, tmp_path: Path) -> None:
+    stranger = tmp_path / "notes.sqlite3"
+    stranger.write_bytes(b"shopping list: eggs, milk\n" * 10)
+    seen: list[str] = []
+
+    def wait_then_close(box: QWidget) -> None:
+        qtbot.wait(1200)  # the reload ends and the watcher ticks while the box is up
+        close_modal(box)
+
+    outside_write_seen_by_the_watcher(window, stocked)
+    when_modal(wait_then_close, seen)
+    assert not window.switch_to(stranger)
+    assert "not an inventory data file" in seen[0]
+    assert stranger.read_bytes() == b"shopping list: eggs, milk\n" * 10
+    assert db.current_file().path == stocked
+    wait_loaded(qtbot, window)
+    assert shown(window) == ["Flour", "Tomatoes"]
+    assert shown(window, STATUS) == ["low", "low"]
+    assert window.watcher._timer.isActive()
+    assert window.commands.receive.isEnabled()
+
+
+def test_a_file_that_fails_after_closing_the_current_one_reopens_it(
+        qtbot, window: MainWindow, stocked: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("x")
+    seen: list[str] = []
+
+    def wait_then_close(box: QWidget) -> None:
+        qtbot.wait(1200)
+        close_modal(box)
+
+    outside_write_seen_by_the_watcher(window, stocked)
+    when_modal(wait_then_close, seen)
+    assert not window.switch_to(blocker / "new.sqlite3")
+    assert "cannot be created" in seen[0]
+    assert db.current_file().path == stocked
+    wait_loaded(qtbot, window)
+    assert shown(window) == ["Flour", "Tomatoes"]
+    assert shown(window, STATUS) == ["low", "low"]
+    assert window.watcher._timer.isActive()
+
+
+def test_when_the_previous_file_cannot_reopen_the_user_is_told_and_may_quit(
+        qtbot, window: MainWindow, stocked: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("x")
+    seen: list[str] = []
+
+    def spoil_the_previous_file(box: QWidget) -> None:
+        # Something else overwrites the closed file while the first refusal is up.
+        stocked.write_bytes(b"overwritten by another program" * 10)
+        when_modal(click("Quit"), seen)
+        close_modal(box)
+
+    when_modal(spoil_the_previous_file, seen)
+    assert not window.switch_to(blocker / "new.sqlite3")
+    assert "cannot be created" in seen[0]
+    assert "cannot be opened again" in seen[1] and "not an inventory data file" in seen[1]
+    assert not window.isVisible()
+    assert stocked.read_bytes() == b"overwritten by another program" * 10
