@@ -29,7 +29,9 @@ def check_header(path: Path, newest_known: int) -> bool:
             page_one = header + handle.read(12)
     except OSError as exc:
         raise DataFileError(f"{path} cannot be read: {exc.strerror}.") from exc
-    if header and (len(header) < 100 or not header.startswith(_SQLITE_MAGIC)):
+    # The smallest real database is one 512-byte page; anything shorter that
+    # still starts like one was cut short.
+    if header and (len(page_one) < 112 or not header.startswith(_SQLITE_MAGIC)):
         raise RefusedFileError(f"{path} is not an inventory data file (not a SQLite database).")
     # The main file's header can lag behind pages committed to the -wal file.
     page_one = committed_page_one(path) or page_one

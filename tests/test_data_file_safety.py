@@ -65,3 +65,14 @@ def test_a_missing_file_is_refused_when_creating_is_not_wanted(tmp_path: Path):
     with pytest.raises(DataFileError, match="There is no data file at"):
         db.open_database(path, create=False)
     assert not path.parent.exists()
+
+
+@pytest.mark.parametrize("length", [100, 103, 104, 111])
+def test_a_sqlite_file_cut_short_is_refused_untouched(tmp_path: Path, length: int):
+    path = tmp_path / "inventory.sqlite3"
+    content = (b"SQLite format 3\x00" + bytes(200))[:length]
+    path.write_bytes(content)
+    with pytest.raises(DataFileError, match="not a SQLite database"):
+        db.open_database(path)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.sqlite3"]
