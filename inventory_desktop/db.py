@@ -156,8 +156,15 @@ def backup_to(destination: str | os.PathLike[str]) -> Path:
     target = Path(destination).expanduser().absolute()
     if target.exists():
         raise DataFileError(f"{target} already exists; choose a new file name.")
-    with translate_sqlite_errors():
-        _backup(database.connection(), target)
+    if not target.parent.is_dir():
+        raise DataFileError(f"The folder {target.parent} does not exist; choose another.")
+    try:
+        with translate_sqlite_errors():
+            _backup(database.connection(), target)
+    except BaseException:
+        # A half-written copy is no backup, and would block the retry.
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -76,3 +76,11 @@ def test_a_sqlite_file_cut_short_is_refused_untouched(tmp_path: Path, length: in
         db.open_database(path)
     assert path.read_bytes() == content
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.sqlite3"]
+
+
+def test_a_backup_into_a_missing_folder_names_the_folder(data_file: Path, tmp_path: Path):
+    services.create_item("Flour", "kg", initial_quantity="2")
+    with pytest.raises(DataFileError, match=r"folder .*nowhere does not exist"):
+        services.back_up(tmp_path / "nowhere" / "copy.sqlite3")
+    copy = services.back_up(tmp_path / "copy.sqlite3")
+    assert raw(copy).execute("SELECT current_quantity FROM stock_item").fetchall() == [(20000,)]
