@@ -125,3 +125,33 @@ def test_when_the_previous_file_cannot_reopen_the_user_is_told_and_may_quit(
     assert "cannot be opened again" in seen[1] and "not an inventory data file" in seen[1]
     assert not window.isVisible()
     assert stocked.read_bytes() == b"overwritten by another program" * 10
+
+
+def test_opening_another_file_closes_history_and_audit_windows(
+        qtbot, window: MainWindow, stocked: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from inventory_desktop.ui import data_files
+    from inventory_desktop.ui.audit_window import AuditWindow
+    from inventory_desktop.ui.history_window import HistoryWindow
+
+    other = tmp_path / "other.sqlite3"
+    db.open_database(other)
+    services.create_item("Paint", "L", "FL-01", None, "9")  # same id and SKU as Flour
+    db.open_database(stocked)
+    window.commands.history.trigger()
+    window.commands.item_changes.trigger()
+    window.commands.audit_log.trigger()
+
+    def open_windows() -> list[QWidget]:
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, HistoryWindow | AuditWindow) and w.isVisible()]
+
+    assert len(open_windows()) == 3
+    monkeypatch.setattr(data_files, "choose_file_to_open", lambda parent: str(other))
+    window.commands.open_file.trigger()
+    wait_loaded(qtbot, window)
+    assert db.current_file().path == other
+    assert shown(window) == ["Paint"]
+    assert open_windows() == []

@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
             show_refusal(self, "Cannot open this data file", str(error))
             return False
         previous = db.current_file().path
+        # History and audit windows show the old file's rows under the same ids.
+        self._close_child_windows()
         # While no file is open nothing may read it: no polling, no late rows.
         self.watcher.stop()
         self.loader.drop_pending()
@@ -318,10 +320,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        for window in self.findChildren(QWidget):
-            if window.isWindow() and window.isVisible():
-                window.close()  # history and audit windows go with the main window
+        self._close_child_windows()  # history and audit windows go with the main window
         self.watcher.stop()
         services.remove_low_stock_listener(self.on_low_stock)
         super().closeEvent(event)
 
+    def _close_child_windows(self) -> None:
+        for window in self.findChildren(QWidget):
+            if window.isWindow() and window.isVisible():
+                window.close()
