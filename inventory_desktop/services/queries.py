@@ -237,9 +237,9 @@ def _movement_filters(
                 f"{reason!r} is not a reason; use one of {', '.join(REASONS)}.", "reason")
         conditions.append(StockMovement.reason == reason)
     if since is not None:
-        conditions.append(StockMovement.created_at >= clock.to_stored(since))
+        conditions.append(_created_at_unindexed() >= clock.to_stored(since))
     if until is not None:
-        conditions.append(StockMovement.created_at <= clock.to_stored(until))
+        conditions.append(_created_at_unindexed() <= clock.to_stored(until))
     if before_id is not None:
         conditions.append(StockMovement.id < _clamped(before_id))
     return conditions
@@ -258,6 +258,14 @@ def _storable(text: str) -> bool:
 def _clamped(row_id: int) -> int:
     # Beyond SQLite's range an id matches nothing (or, as an upper bound, everything).
     return min(max(row_id, ROW_IDS.start), ROW_IDS.stop - 1)
+
+
+def _created_at_unindexed() -> peewee.Node:
+    # Unary plus keeps SQLite off the created_at index. With it, a date range
+    # made SQLite collect and sort every match before returning one newest page
+    # (11.7 s for a year at 1,000,000 movements); walking the ids newest first
+    # and stopping at the page's end takes milliseconds.
+    return peewee.NodeList((peewee.SQL("+"), StockMovement.created_at), glue="")
 
 
 def _page_size(limit: int) -> int:
