@@ -126,6 +126,8 @@ def test_op_key_retry_books_once(cli):
     first = json.loads(cli("receive", "FL-1", "3", "--op-key", "delivery-42", "--json")[1])
     again = json.loads(cli("receive", "FL-1", "3", "--op-key", "delivery-42", "--json")[1])
     assert first == again
+    code, out, _ = cli("receive", "FL-1", "3", "--op-key", "delivery-42")
+    assert out.startswith(f"Already recorded as movement {first['id']}")
     assert raw(cli.path).execute(
         "SELECT count(*) FROM stock_movement WHERE op_key = 'delivery-42'").fetchone() == (1,)
 

@@ -95,6 +95,9 @@ def print_movements(movements: Sequence[MovementRow]) -> None:
 
 def describe_movement(movement: MovementRow) -> str:
     """One sentence for a booked movement: 'Recorded movement 12: +5 kg Flour (purchase) …'."""
+    if movement.replayed:
+        return (f"Already recorded as movement {movement.id} (operation key "
+                f"{movement.op_key!r}); nothing new was booked.")
     return (f"Recorded movement {movement.id}: {_signed(movement.quantity_change)} "
             f"{movement.unit} {movement.item_name} ({movement.reason}); "
             f"now {format_decimal(movement.balance_after)} {movement.unit}.")

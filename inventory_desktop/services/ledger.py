@@ -7,6 +7,7 @@ cause (too little stock, too much, an archived item) into clear refusals.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import NamedTuple
 
@@ -99,7 +100,7 @@ def replayed(
         raise ConflictError(
             f"The operation key {op_key!r} was already used for movement {earlier.id} "
             f"({earlier.movement_type} of {earlier.item_name}).")
-    return earlier
+    return dataclasses.replace(earlier, replayed=True)
 
 
 def _item_for_update(item_id: int) -> _Item:

@@ -50,6 +50,9 @@ class MovementRow:
     created_by: str
     created_at: str
     op_key: str | None
+    # True when a retry with the same op_key returned this earlier booking; not
+    # part of equality: it is the same movement either way.
+    replayed: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
