@@ -17,8 +17,10 @@ window_packages=(libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 lib
 
 install_debian_packages() {
     command -v apt-get >/dev/null 2>&1 || return 0
-    local missing=() pkg
-    for pkg in "${qt_packages[@]}" "${window_packages[@]}"; do
+    local missing=() pkg wanted=("${qt_packages[@]}" "${window_packages[@]}")
+    # Debian's own Python keeps venv (and the pip it bootstraps) in a separate package.
+    "$python" -c 'import venv, ensurepip' 2>/dev/null || wanted+=(python3-venv)
+    for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
