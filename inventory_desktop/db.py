@@ -116,6 +116,16 @@ def close_database() -> None:
     _info = None
 
 
+def close_thread_connection() -> None:
+    """Close the calling thread's own connection (peewee keeps one per thread).
+
+    A worker thread calls this when done, so its file handles do not linger
+    until the garbage collector finds them. Other threads are unaffected.
+    """
+    if database.database is not None:
+        database.close()
+
+
 def current_file() -> DataFileInfo:
     """The open data file; raises if none is open (a programming error)."""
     if _info is None:

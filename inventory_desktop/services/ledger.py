@@ -15,7 +15,7 @@ from ..db import database
 from ..errors import ConflictError, InsufficientStockError, NotFoundError, ValidationError
 from ..models import StockMovement
 from ..quantity import MAX_UNITS, decimal_to_units, format_units
-from .queries import ROW_IDS, _movements
+from .queries import ROW_IDS, movement_query
 from .rows import MovementRow, movement_row
 
 # Every receipt and deduction runs these statements. They are written out
@@ -122,7 +122,7 @@ def _alert_raised(item_id: int) -> bool:
 @functools.cache
 def _movement_by_id_sql() -> str:
     # Compiled once from the same query get_movement uses, so the columns match.
-    sql, params = _movements().where(StockMovement.id == 0).limit(1).sql()
+    sql, params = movement_query().where(StockMovement.id == 0).limit(1).sql()
     assert params == [0, 1], params
     return sql
 

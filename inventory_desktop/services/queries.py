@@ -103,7 +103,7 @@ def get_movement(movement_id: int) -> MovementRow:
     """One movement by id."""
     if movement_id not in ROW_IDS:
         raise NotFoundError(f"There is no movement with id {movement_id}.")
-    values = _movements().where(StockMovement.id == movement_id).tuples().first()
+    values = movement_query().where(StockMovement.id == movement_id).tuples().first()
     if values is None:
         raise NotFoundError(f"There is no movement with id {movement_id}.")
     return movement_row(values)
@@ -121,7 +121,7 @@ def list_movements(
     before_id: int | None = None,
 ) -> list[MovementRow]:
     """Movements, newest first, filtered; `before_id` pages without OFFSET's cost."""
-    query = _movements()
+    query = movement_query()
     for condition in _movement_filters(item_id, movement_type, reason, since, until, before_id):
         query = query.where(condition)
     query = query.order_by(StockMovement.id.desc())
@@ -210,7 +210,8 @@ def _by_sku(text: str) -> tuple | None:
     )
 
 
-def _movements() -> peewee.ModelSelect:
+def movement_query() -> peewee.ModelSelect:
+    """Movements joined with their item, selecting MOVEMENT_FIELDS (for movement_row)."""
     return StockMovement.select(*MOVEMENT_FIELDS).join(StockItem)
 
 
