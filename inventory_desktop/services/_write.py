@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import logging
 from collections.abc import Callable, Iterator
@@ -17,8 +18,11 @@ _MAX_USER = 100
 _log = logging.getLogger("inventory_desktop")
 
 
+@functools.cache
 def operator_name() -> str:
     """Who is at the keyboard, by default: the OS login name."""
+    # Cached: the lookup (environment, then the password database) cost about
+    # a third of a receipt's own Python time, and a process's login never changes.
     try:
         return getpass.getuser() or "unknown"
     except (KeyError, OSError):  # no login name in some containers and services
