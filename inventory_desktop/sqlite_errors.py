@@ -15,19 +15,28 @@ import peewee
 
 from .errors import DatabaseBusyError, DataFileError, ReadOnlyFileError, RefusedFileError
 
+# Constraint failures are the rules doing their job, not the environment failing.
+RULES = (peewee.IntegrityError, sqlite3.IntegrityError)
+FAILURES = (peewee.DatabaseError, sqlite3.DatabaseError)
+
 
 @contextmanager
 def translate_sqlite_errors() -> Iterator[None]:
     """Turn SQLite's environment failures into errors the user can act on."""
     try:
         yield
-    except (peewee.IntegrityError, sqlite3.IntegrityError):
+    except RULES:
         raise
-    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
-        translated = environment_error(exc)
-        if translated is None:
-            raise
-        raise translated from exc
+    except FAILURES as exc:
+        raise_translated(exc)
+
+
+def raise_translated(exc: BaseException) -> None:
+    """Raise the user-facing error for `exc`, or `exc` itself when it is a bug."""
+    translated = environment_error(exc)
+    if translated is None:
+        raise exc
+    raise translated from exc
 
 
 _ENVIRONMENT_ERRORS = (
