@@ -62,12 +62,7 @@ def _add(args: argparse.Namespace) -> None:
 
 def _list(args: argparse.Namespace) -> None:
     items = services.list_items(include_archived=args.all, low_only=args.low, search=args.search)
-    if args.json:
-        output.print_json([output.item_json(item) for item in items])
-    elif items:
-        output.print_items(items)
-    else:
-        print("No items.")
+    output.print_listing(args.json, items, output.item_json, output.print_items, "No items.")
 
 
 def _show(args: argparse.Namespace) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +43,17 @@ def movement_json(movement: MovementRow) -> dict[str, Any]:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def print_listing(as_json: bool, rows: Sequence[Any], to_json: Callable[[Any], dict],
+                  print_rows: Callable[[Sequence[Any]], None], nothing: str) -> None:
+    """A listing command's output: a JSON list, an aligned table, or a sentence for none."""
+    if as_json:
+        print_json([to_json(row) for row in rows])
+    elif rows:
+        print_rows(rows)
+    else:
+        print(nothing)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]],

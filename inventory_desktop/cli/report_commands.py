@@ -41,12 +41,8 @@ def _movements(args: argparse.Namespace) -> None:
         since=moment(args.since, what="--since date"),
         until=moment(args.until, end_of_day=True, what="--until date"),
         limit=_limit(args.limit))
-    if args.json:
-        output.print_json([output.movement_json(row) for row in rows])
-    elif rows:
-        output.print_movements(rows)
-    else:
-        print("No movements.")
+    output.print_listing(args.json, rows, output.movement_json, output.print_movements,
+                         "No movements.")
 
 
 def _verify(args: argparse.Namespace) -> int:
