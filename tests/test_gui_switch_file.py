@@ -155,3 +155,34 @@ def test_opening_another_file_closes_history_and_audit_windows(
     assert db.current_file().path == other
     assert shown(window) == ["Paint"]
     assert open_windows() == []
+
+
+def busy_timeout_ms() -> int:
+    return db.database.connection().execute("PRAGMA busy_timeout").fetchone()[0]
+
+
+def test_the_window_opens_files_with_a_short_busy_timeout(
+        qtbot, window: MainWindow, stocked: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from inventory_desktop.ui import app, data_files
+
+    assert data_files.GUI_BUSY_TIMEOUT == 5.0
+    db.close_database()
+    assert app.open_first_file(stocked).path == stocked  # start-up
+    assert busy_timeout_ms() == 5000
+    fresh = tmp_path / "fresh.sqlite3"
+    monkeypatch.setattr(data_files, "choose_new_file", lambda parent: str(fresh))
+    window.commands.new_file.trigger()
+    assert db.current_file().path == fresh
+    assert busy_timeout_ms() == 5000
+    monkeypatch.setattr(data_files, "choose_file_to_open", lambda parent: str(stocked))
+    window.commands.open_file.trigger()
+    assert db.current_file().path == stocked
+    assert busy_timeout_ms() == 5000
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("x")
+    when_modal(close_modal)
+    assert not window.switch_to(blocker / "new.sqlite3")  # stocked is opened again
+    assert db.current_file().path == stocked
+    assert busy_timeout_ms() == 5000
+    wait_loaded(qtbot, window)

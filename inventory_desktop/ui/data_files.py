@@ -26,6 +26,9 @@ APPLICATION = "inventory-desktop"
 FILE_FILTER = "Inventory data files (*.sqlite3 *.sqlite *.db);;All files (*)"
 MAX_RECENT = 8
 _RECENT_KEY = "files/recent"
+# Writes run on the UI thread: a busy file may freeze the window this long
+# (seconds) before the "try again" message, not the 60 s the CLI waits.
+GUI_BUSY_TIMEOUT = 5.0
 
 _log = logging.getLogger("inventory_desktop")
 
@@ -52,7 +55,7 @@ def remember_file(path: Path) -> None:
 def open_or_explain(parent: QWidget | None, path: str | Path) -> db.DataFileInfo | None:
     """Open `path` for the services, or say why not (the file is left untouched)."""
     try:
-        return db.open_database(path)
+        return db.open_database(path, busy_timeout=GUI_BUSY_TIMEOUT)
     except DataFileError as error:
         show_refusal(parent, "Cannot open this data file", str(error))
         return None
@@ -63,7 +66,7 @@ def open_until_chosen(path: str | Path, text: str | None = None) -> db.DataFileI
     candidate: str | Path | None = path
     while candidate is not None:
         try:
-            return db.open_database(candidate)
+            return db.open_database(candidate, busy_timeout=GUI_BUSY_TIMEOUT)
         except DataFileError as error:
             _log.warning("refused data file %s: %s", candidate, error)
             candidate = ask_after_refusal(candidate, error, text)
