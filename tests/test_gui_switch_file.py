@@ -186,3 +186,46 @@ def test_the_window_opens_files_with_a_short_busy_timeout(
     assert db.current_file().path == stocked
     assert busy_timeout_ms() == 5000
     wait_loaded(qtbot, window)
+
+
+def test_a_new_run_opens_the_file_used_last(qtbot, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from inventory_desktop import paths
+    from inventory_desktop.ui import app
+
+    monkeypatch.delenv(paths.DB_ENV_VAR)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
+    other = tmp_path / "kitchen.sqlite3"
+    titles: list[str] = []
+
+    def the_window() -> MainWindow:
+        return next(w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w.isVisible())
+
+    def switch_and_quit() -> None:
+        titles.append(the_window().windowTitle())
+        assert the_window().switch_to(other)
+        QApplication.closeAllWindows()
+
+    def look_and_quit() -> None:
+        titles.append(the_window().windowTitle())
+        QApplication.closeAllWindows()
+
+    QTimer.singleShot(200, switch_and_quit)
+    assert app.run(None) == 0
+    QTimer.singleShot(200, look_and_quit)
+    assert app.run(None) == 0
+    assert titles[0].startswith("inventory.sqlite3")  # the default file, on the first run
+    assert paths.default_data_file().exists()
+    assert titles[1].startswith("kitchen.sqlite3")
+    other.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{other}{suffix}").unlink(missing_ok=True)
+    QTimer.singleShot(200, look_and_quit)
+    assert app.run(None) == 0
+    assert titles[2].startswith("inventory.sqlite3")  # gone: back to the default file

@@ -24,7 +24,7 @@ def run(db_path: str | None) -> int:
         return 1
     app = make_application()
     install_excepthook()
-    if open_first_file(db_path or paths.default_data_file()) is None:
+    if open_first_file(db_path or last_or_default_file()) is None:
         return 1
     from .main_window import MainWindow
 
@@ -57,6 +57,15 @@ def make_application() -> QApplication:
     app.setApplicationName(data_files.APPLICATION)
     app.setApplicationDisplayName("Inventory")
     return app  # type: ignore[return-value]
+
+
+def last_or_default_file() -> Path:
+    """With no --db: $INVENTORY_DB if set, else the last file used if it still exists."""
+    if not os.environ.get(paths.DB_ENV_VAR):
+        recent = data_files.recent_files()
+        if recent:
+            return Path(recent[0])
+    return paths.default_data_file()
 
 
 def open_first_file(path: str | Path) -> db.DataFileInfo | None:
