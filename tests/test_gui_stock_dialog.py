@@ -87,7 +87,7 @@ def test_ok_stays_disabled_for_a_quantity_that_cannot_be_received(
 def test_deducting_waste_uses_the_chosen_reason(qtbot, flour):
     dialog = open_dialog(qtbot, "deduct", flour)
     qtbot.keyClicks(dialog.quantity, "9")
-    assert "low-stock threshold" in dialog.preview.text()
+    assert "low-stock threshold of 2 kg)" in dialog.preview.text()
     dialog.reason.setCurrentIndex(DEDUCT_REASONS.index("waste"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     latest = services.list_movements(item_id=flour.id, limit=1)[0]

@@ -230,5 +230,6 @@ class StockDialog(QDialog):
 def _with_threshold_note(text: str, after: Decimal, item: ItemRow) -> str:
     threshold = item.low_stock_threshold
     if threshold is not None and after <= threshold:
-        return f"{text} (at or below the low-stock threshold of {quantity_text(threshold)})"
+        low_at = quantity_text(threshold, item.unit)
+        return f"{text} (at or below the low-stock threshold of {low_at})"
     return text
