@@ -229,3 +229,23 @@ def test_a_new_run_opens_the_file_used_last(qtbot, tmp_path: Path,
     QTimer.singleShot(200, look_and_quit)
     assert app.run(None) == 0
     assert titles[2].startswith("inventory.sqlite3")  # gone: back to the default file
+
+
+@pytest.mark.parametrize("kind", ["history", "audit"])
+def test_history_and_audit_windows_poll_only_while_shown(qtbot, stocked: Path,
+                                                         kind: str) -> None:
+    from inventory_desktop.ui.audit_window import AuditWindow
+    from inventory_desktop.ui.history_window import HistoryWindow
+
+    opened = HistoryWindow() if kind == "history" else AuditWindow()
+    qtbot.addWidget(opened)
+    assert not opened._poll.timer.isActive()
+    opened.show()
+    qtbot.waitExposed(opened)
+    assert opened._poll.timer.isActive()
+    model = opened.model if kind == "history" else opened.audit_model
+    before = model.rowCount()
+    services.add_stock(1, "3", "purchase")  # recorded while the window is open
+    qtbot.waitUntil(lambda: model.rowCount() > before, timeout=3000)
+    opened.hide()
+    assert not opened._poll.timer.isActive()

@@ -8,7 +8,7 @@ history is read when its tab is first shown, so opening the window stays quick.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from ..errors import InventoryError
 from ..services import ItemRow
 from .audit_model import AuditTableModel, ItemChangesModel
 from .read_only_table import fill_viewport, read_only_table
+from .shown_poll import PollWhileShown
 
 POLL_MS = 1000
 _AUDIT_WIDTHS = (150, 100, 80, 110)
@@ -50,21 +51,11 @@ class AuditWindow(QWidget):
         self.changes_model.rowsInserted.connect(lambda *_: self._show_status())
         self._changes_loaded = False
         self._newest_seen: tuple[int, int] | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self.look_for_new_entries)
+        self._poll = PollWhileShown(self, POLL_MS, self.look_for_new_entries)
         self._build()
         self.refresh()
         if problem:
             self.status.setText(problem)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._poll.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self._poll.stop()
 
     def look_for_new_entries(self) -> None:
         """Show changes recorded since, by any program, without losing the scroll position."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from ..services import ItemRow
 from ..vocabulary import MOVEMENT_TYPES, REASON_LABELS, REASONS
 from .movement_model import TYPE_LABELS, MovementFilter, MovementTableModel
 from .read_only_table import fill_viewport, read_only_table
+from .shown_poll import PollWhileShown
 from .stock_chart import StockChart, read_series
 
 _COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 90, 220, 140)
@@ -47,19 +48,9 @@ class HistoryWindow(QWidget):
         self.model.rowsInserted.connect(lambda *_: self._show_status())
         self._newest_seen: int | None = None
         self._filter_applied = False  # until then there is nothing to add to
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self.look_for_new_movements)
+        self._poll = PollWhileShown(self, POLL_MS, self.look_for_new_movements)
         self._build()
         self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._poll.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self._poll.stop()
 
     def look_for_new_movements(self) -> None:
         """Show movements recorded since (by this window's program or any other) on top.
