@@ -303,3 +303,38 @@ def test_enter_on_a_movement_narrows_the_history_to_its_item(qtbot, kitchen):
         "Milk (MI-1)"]
     qtbot.waitUntil(lambda: window.chart.series is not None)
     assert window.chart.series.item_name == "Milk"
+
+
+def test_painting_history_and_audit_asks_every_role_in_one_multidata_call(qtbot, kitchen):
+    import sys
+
+    from PySide6.QtWidgets import QTableView
+
+    from inventory_desktop.ui.audit_model import AuditTableModel
+
+    callers: list[str] = []
+
+    class Spy:
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            # Qt calling data() itself shows up as a caller outside multiData.
+            callers.append(sys._getframe(1).f_code.co_name)
+            return super().data(index, role)
+
+    class SpyMovements(Spy, MovementTableModel):
+        pass
+
+    class SpyAudit(Spy, AuditTableModel):
+        pass
+
+    movements, audit = SpyMovements(), SpyAudit()
+    movements.set_filter(MovementFilter())
+    audit.set_scope(None)
+    for model in (movements, audit):
+        view = QTableView()
+        qtbot.addWidget(view)
+        view.setModel(model)
+        view.resize(900, 400)
+        view.grab()
+    assert len(callers) > 100  # every painted cell of both tables
+    assert set(callers) == {"multiData"}
+    assert movements.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) is None

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from ..errors import InventoryError
 
@@ -73,6 +80,19 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
             return self.row_texts(index.row())[index.column()]
         return None
+
+    def multiData(self, index: AnyIndex, roles: QModelRoleDataSpan) -> None:
+        # The delegate asks for every role of a painted cell in one call. The
+        # span is reused between cells, so each role is set or cleared; a role
+        # with no value is cleared rather than handed to Qt as Python's None,
+        # the path on which PySide6 6.12.0 loses None references.
+        for number in range(len(roles)):
+            role_data = roles[number]
+            value = self.data(index, role_data.role())
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
 
     def row_texts(self, row: int) -> tuple[str, ...]:
         """What each column shows for the row at `row`."""
