@@ -405,7 +405,7 @@ def test_view_menu_opens_the_audit_log_and_the_item_changes(qtbot, window: MainW
 def test_recent_files_menu_lists_files_opened_before(qtbot, window: MainWindow,
                                                      tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite3"
-    assert window.switch_to(other)
+    assert window.switch_to(other, create=True)
     wait_loaded(qtbot, window)
     window.recent_menu.aboutToShow.emit()
     listed = [action.text() for action in window.recent_menu.actions()]

@@ -98,7 +98,7 @@ def test_a_file_that_fails_after_closing_the_current_one_reopens_it(
 
     outside_write_seen_by_the_watcher(window, stocked)
     when_modal(wait_then_close, seen)
-    assert not window.switch_to(blocker / "new.sqlite3")
+    assert not window.switch_to(blocker / "new.sqlite3", create=True)
     assert "cannot be created" in seen[0]
     assert db.current_file().path == stocked
     wait_loaded(qtbot, window)
@@ -120,7 +120,7 @@ def test_when_the_previous_file_cannot_reopen_the_user_is_told_and_may_quit(
         close_modal(box)
 
     when_modal(spoil_the_previous_file, seen)
-    assert not window.switch_to(blocker / "new.sqlite3")
+    assert not window.switch_to(blocker / "new.sqlite3", create=True)
     assert "cannot be created" in seen[0]
     assert "cannot be opened again" in seen[1] and "not an inventory data file" in seen[1]
     assert not window.isVisible()
@@ -182,7 +182,7 @@ def test_the_window_opens_files_with_a_short_busy_timeout(
     blocker = tmp_path / "a-file-not-a-folder"
     blocker.write_text("x")
     when_modal(close_modal)
-    assert not window.switch_to(blocker / "new.sqlite3")  # stocked is opened again
+    assert not window.switch_to(blocker / "new.sqlite3", create=True)  # stocked is opened again
     assert db.current_file().path == stocked
     assert busy_timeout_ms() == 5000
     wait_loaded(qtbot, window)
@@ -209,7 +209,7 @@ def test_a_new_run_opens_the_file_used_last(qtbot, tmp_path: Path,
 
     def switch_and_quit() -> None:
         titles.append(the_window().windowTitle())
-        assert the_window().switch_to(other)
+        assert the_window().switch_to(other, create=True)
         QApplication.closeAllWindows()
 
     def look_and_quit() -> None:
@@ -249,3 +249,16 @@ def test_history_and_audit_windows_poll_only_while_shown(qtbot, stocked: Path,
     qtbot.waitUntil(lambda: model.rowCount() > before, timeout=3000)
     opened.hide()
     assert not opened._poll.timer.isActive()
+
+
+def test_a_recent_file_that_vanished_is_reported_missing_not_recreated(
+        qtbot, window: MainWindow, stocked: Path, tmp_path: Path) -> None:
+    gone = tmp_path / "moved-away" / "kitchen.sqlite3"
+    seen: list[str] = []
+    when_modal(close_modal, seen)
+    assert not window.switch_to(gone)
+    assert "There is no data file at" in seen[0]
+    assert not gone.parent.exists()
+    assert db.current_file().path == stocked
+    wait_loaded(qtbot, window)
+    assert shown(window) == ["Flour", "Tomatoes"]

@@ -52,10 +52,15 @@ def remember_file(path: Path) -> None:
     settings().setValue(_RECENT_KEY, kept[:MAX_RECENT])
 
 
-def open_or_explain(parent: QWidget | None, path: str | Path) -> db.DataFileInfo | None:
-    """Open `path` for the services, or say why not (the file is left untouched)."""
+def open_or_explain(parent: QWidget | None, path: str | Path, *,
+                    create: bool = False) -> db.DataFileInfo | None:
+    """Open `path` for the services, or say why not (the file is left untouched).
+
+    Only File → New creates a file: a recent file that has since vanished is
+    reported missing, not silently replaced by an empty one.
+    """
     try:
-        return db.open_database(path, busy_timeout=GUI_BUSY_TIMEOUT)
+        return db.open_database(path, busy_timeout=GUI_BUSY_TIMEOUT, create=create)
     except DataFileError as error:
         show_refusal(parent, "Cannot open this data file", str(error))
         return None

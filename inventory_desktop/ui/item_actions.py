@@ -170,7 +170,7 @@ class ItemActions:
     def _new_file(self) -> None:
         path = data_files.choose_new_file(self._window)
         if path:
-            self._window.switch_to(path)
+            self._window.switch_to(path, create=True)
 
     def _open_file(self) -> None:
         path = data_files.choose_file_to_open(self._window)

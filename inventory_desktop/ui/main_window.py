@@ -148,8 +148,9 @@ class MainWindow(QMainWindow):
         self.reload()
         self.watcher.start()
 
-    def switch_to(self, path: str | Path) -> bool:
-        """Open another data file here; on a refusal the current one stays open."""
+    def switch_to(self, path: str | Path, *, create: bool = False) -> bool:
+        """Open another data file here (a new one only with `create`); on a refusal
+        the current one stays open."""
         try:
             # From the bytes alone, while the current file stays open and shown.
             check_header(Path(path).expanduser().absolute(), db.schema_version_known())
@@ -162,7 +163,7 @@ class MainWindow(QMainWindow):
         # While no file is open nothing may read it: no polling, no late rows.
         self.watcher.stop()
         self.loader.drop_pending()
-        if data_files.open_or_explain(self, path) is None:
+        if data_files.open_or_explain(self, path, create=create) is None:
             self._reopen(previous)
             return False
         self.model.set_items([])
