@@ -102,3 +102,8 @@ def test_without_a_display_the_window_says_so_instead_of_aborting(tmp_path: Path
     assert "there is no graphical display here" in result.stderr
     assert "inventory --help" in result.stderr
     assert not (tmp_path / "inventory.sqlite3").exists()
+
+
+def test_the_application_has_its_icon(qtbot) -> None:
+    application = app.make_application()
+    assert not application.windowIcon().isNull()

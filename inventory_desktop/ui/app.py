@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import db, paths
 from . import data_files
+from .icon import application_icon
 
 _log = logging.getLogger("inventory_desktop")
 
@@ -56,6 +57,7 @@ def make_application() -> QApplication:
     app.setOrganizationName(data_files.ORGANIZATION)
     app.setApplicationName(data_files.APPLICATION)
     app.setApplicationDisplayName("Inventory")
+    app.setWindowIcon(application_icon())
     return app  # type: ignore[return-value]
 
 
