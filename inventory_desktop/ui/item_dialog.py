@@ -26,6 +26,7 @@ from ..errors import InventoryError, ValidationError
 from ..quantity import format_decimal, to_units
 from ..services import ItemRow, list_movements, validation
 from ..vocabulary import UNITS
+from .form_dialog import FormDialog
 from .form_marks import MarkedField, banner_label
 
 
@@ -51,18 +52,15 @@ _FIELD_OF_ERROR = {
 }
 
 
-class ItemDialog(QDialog):
+class ItemDialog(FormDialog):
     """Create an item (item=None) or edit `item`."""
 
     def __init__(
         self, parent: QWidget | None, submit: Callable[[ItemInput], object],
         item: ItemRow | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._submit = submit
+        super().__init__(parent, submit)
         self._item = item
-        self._touched: set[str] = set()
-        self._refusals: dict[str, str] = {}
         self.setWindowTitle("New item" if item is None else f"Edit — {item.name}")
         self._build()
         if item is not None:
@@ -84,10 +82,6 @@ class ItemDialog(QDialog):
             name=self.name.text(), sku=self.sku.text(), unit=self.unit.currentText(),
             threshold=self.threshold.text(), initial_quantity=initial or "0",
         )
-
-    def field_error(self, field: str) -> str:
-        """The message shown on a field ('' when none): name, sku, unit, threshold, ..."""
-        return self._marks[field].error()
 
     def _build(self) -> None:
         self.name = QLineEdit(self)
@@ -143,45 +137,15 @@ class ItemDialog(QDialog):
             self.unit.setToolTip(f"Stock of {item.name} is recorded in {item.unit}; "
                                  "the unit cannot change. Create a new item instead.")
 
-    def _edited(self, key: str) -> None:
-        self._touched.add(key)
-        self._refusals.pop(key, None)
-        self.message.hide()
-        self._validate()
-
-    def _problems(self) -> dict[str, str]:
-        checks = {
+    def _checks(self) -> dict[str, Callable[[], object]]:
+        checks: dict[str, Callable[[], object]] = {
             "name": lambda: validation.name(self.name.text()),
             "sku": lambda: validation.sku(self.sku.text()),
             "threshold": lambda: validation.threshold(self.threshold.text()),
         }
         if self._item is None:
             checks["initial_quantity"] = lambda: _initial_quantity(self.initial_quantity.text())
-        problems = {}
-        for key, check in checks.items():
-            try:
-                check()
-            except ValidationError as error:
-                problems[key] = str(error)
-        return problems | self._refusals
-
-    def _validate(self) -> None:
-        problems = self._problems()
-        for key, mark in self._marks.items():
-            shown = key in self._touched or key in self._refusals
-            mark.mark(problems.get(key, "") if shown else "")
-        self.ok_button.setEnabled(not problems)
-
-    def _save(self) -> None:
-        if not self.ok_button.isEnabled():
-            return
-        self.ok_button.setEnabled(False)
-        try:
-            self._submit(self.value())
-        except InventoryError as error:
-            self._show_refusal(error)
-            return
-        self.accept()
+        return checks
 
     def _show_refusal(self, error: InventoryError) -> None:
         field = _FIELD_OF_ERROR.get(getattr(error, "field", None) or "")

@@ -29,6 +29,7 @@ from ..errors import InventoryError, ValidationError
 from ..quantity import to_decimal
 from ..services import ItemRow, get_item, validation
 from ..vocabulary import ADJUST_REASONS, DEDUCT_REASONS, REASON_LABELS, RECEIVE_REASONS
+from .form_dialog import FormDialog
 from .form_marks import MarkedField, banner_label
 from .formatting import change_text, quantity_text
 
@@ -59,22 +60,19 @@ _ACTIONS = {
 _FIELDS = ("quantity", "reason", "notes", "reference")
 
 
-class StockDialog(QDialog):
+class StockDialog(FormDialog):
     """One stock action ("receive", "deduct" or "adjust") on `item`."""
 
     def __init__(
         self, parent: QWidget | None, action: str, item: ItemRow,
         submit: Callable[[StockInput], object],
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, submit)
         if action not in _ACTIONS:
             raise ValueError(f"unknown stock action {action!r}")
         self._action = action
         self._spec = _ACTIONS[action]
         self._item = item
-        self._submit = submit
-        self._touched: set[str] = set()
-        self._refusals: dict[str, str] = {}
         self.setWindowTitle(f"{self._spec.title} — {item.name} ({item.unit})")
         self._build()
         self._validate()
@@ -93,10 +91,6 @@ class StockDialog(QDialog):
             quantity=self.quantity.text(), reason=self.reason.currentData(),
             notes=self.notes.text(), reference=self.reference.text(),
         )
-
-    def field_error(self, field: str) -> str:
-        """The message shown on a field ('' when none): quantity, reason, notes, reference."""
-        return self._marks[field].error()
 
     def _build(self) -> None:
         self.quantity = QLineEdit(self)
@@ -150,37 +144,19 @@ class StockDialog(QDialog):
     def _show_on_hand(self) -> None:
         self.on_hand.setText(quantity_text(self._item.quantity, self._item.unit))
 
-    def _edited(self, key: str) -> None:
-        self._touched.add(key)
-        self._refusals.pop(key, None)
-        self.message.hide()
-        self._validate()
-
     def _entered_quantity(self) -> int:
         if self._action == "adjust":
             return validation.new_quantity(self.quantity.text())
         return validation.positive_quantity(self.quantity.text())
 
-    def _problems(self) -> dict[str, str]:
-        checks = {
+    def _checks(self) -> dict[str, Callable[[], object]]:
+        return {
             "quantity": self._entered_quantity,
             "notes": lambda: validation.notes(self.notes.text()),
             "reference": lambda: validation.reference(self.reference.text()),
         }
-        problems = {}
-        for key, check in checks.items():
-            try:
-                check()
-            except ValidationError as error:
-                problems[key] = str(error)
-        return problems | self._refusals
 
-    def _validate(self) -> None:
-        problems = self._problems()
-        for key, mark in self._marks.items():
-            shown = key in self._touched or key in self._refusals
-            mark.mark(problems.get(key, "") if shown else "")
-        self.ok_button.setEnabled(not problems)
+    def _after_validate(self, problems: dict[str, str]) -> None:
         self.preview.setText("" if "quantity" in problems else self._preview_text())
 
     def _preview_text(self) -> str:
@@ -196,17 +172,6 @@ class StockDialog(QDialog):
             return (f"More than the {quantity_text(current, unit)} on hand: "
                     "the deduction will be refused.")
         return _with_threshold_note(quantity_text(after, unit), after, self._item)
-
-    def _save(self) -> None:
-        if not self.ok_button.isEnabled():
-            return
-        self.ok_button.setEnabled(False)
-        try:
-            self._submit(self.value())
-        except InventoryError as error:
-            self._show_refusal(error)
-            return
-        self.accept()
 
     def _show_refusal(self, error: InventoryError) -> None:
         field = getattr(error, "field", None)

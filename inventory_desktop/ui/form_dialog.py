@@ -1,0 +1,83 @@
+"""What the item and stock dialogs share: fields checked as you type, OK that submits.
+
+A subclass builds its widgets (`_marks`, `ok_button`, `message`), lists its
+checks in `_checks()` and decides in `_show_refusal()` where a refusal from
+the services is shown. The dialog itself does no work: `submit` does, and a
+refusal keeps the dialog open with nothing written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
+
+from ..errors import InventoryError, ValidationError
+from .form_marks import MarkedField
+
+
+class FormDialog(QDialog):
+    """A dialog whose fields are validated as you type and whose OK calls `submit`."""
+
+    _marks: dict[str, MarkedField]
+    ok_button: QPushButton
+    message: QLabel
+
+    def __init__(self, parent: QWidget | None, submit: Callable[[Any], object]) -> None:
+        super().__init__(parent)
+        self._submit = submit
+        self._touched: set[str] = set()
+        self._refusals: dict[str, str] = {}
+
+    def value(self) -> Any:
+        """The form's content as typed (what `submit` receives)."""
+        raise NotImplementedError
+
+    def field_error(self, field: str) -> str:
+        """The message shown on a field ('' when none)."""
+        return self._marks[field].error()
+
+    def _checks(self) -> dict[str, Callable[[], object]]:
+        raise NotImplementedError
+
+    def _show_refusal(self, error: InventoryError) -> None:
+        raise NotImplementedError
+
+    def _after_validate(self, problems: dict[str, str]) -> None:
+        """Hook: refresh anything that depends on the form being valid."""
+
+    def _edited(self, key: str) -> None:
+        self._touched.add(key)
+        self._refusals.pop(key, None)
+        self.message.hide()
+        self._validate()
+
+    def _problems(self) -> dict[str, str]:
+        problems = {}
+        for key, check in self._checks().items():
+            try:
+                check()
+            except ValidationError as error:
+                problems[key] = str(error)
+        return problems | self._refusals
+
+    def _validate(self) -> None:
+        problems = self._problems()
+        for key, mark in self._marks.items():
+            # A field is marked once touched, or once the services refused it.
+            shown = key in self._touched or key in self._refusals
+            mark.mark(problems.get(key, "") if shown else "")
+        self.ok_button.setEnabled(not problems)
+        self._after_validate(problems)
+
+    def _save(self) -> None:
+        if not self.ok_button.isEnabled():
+            return
+        self.ok_button.setEnabled(False)
+        try:
+            self._submit(self.value())
+        except InventoryError as error:
+            self._show_refusal(error)
+            return
+        self.accept()
