@@ -54,3 +54,34 @@ def _close(dialog: QWidget) -> None:
         dialog.done(0)
     else:
         dialog.close()
+
+
+def open_main_window(qtbot):  # -> MainWindow
+    """The main window on the open data file, shown and with its items loaded."""
+    from inventory_desktop.ui.main_window import MainWindow
+
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    wait_loaded(qtbot, main)
+    return main
+
+
+def wait_loaded(qtbot, window) -> None:
+    """Items load on a worker thread; wait until the newest load reached the table."""
+    qtbot.waitUntil(lambda: not window.loader.busy, timeout=5000)
+
+
+def shown(window, column: int = 0) -> list[str]:
+    """What the item table shows in `column`, top to bottom."""
+    model = window.model
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def click(label: str) -> Callable[[QWidget], None]:
+    """An action for when_modal: press the message box's button called `label`."""
+    def act(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        next(b for b in box.buttons() if b.text() == label).click()
+    return act

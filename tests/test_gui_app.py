@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from gui_helpers import isolate_settings, when_modal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from gui_helpers import click, isolate_settings, when_modal
+from PySide6.QtWidgets import QMessageBox
 
 from inventory_desktop import db, paths
 from inventory_desktop.ui import app, data_files
@@ -21,13 +21,6 @@ pytestmark = pytest.mark.gui
 @pytest.fixture(autouse=True)
 def _settings(tmp_path: Path) -> None:
     isolate_settings(tmp_path / "settings")
-
-
-def click(label: str):
-    def act(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        next(b for b in box.buttons() if b.text() == label).click()
-    return act
 
 
 def test_a_refused_file_opens_nothing_and_quit_leaves_it_untouched(qtbot, tmp_path: Path) -> None:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from conftest import snapshot
-from gui_helpers import close_modal, isolate_settings, when_modal
+from gui_helpers import (
+    close_modal,
+    isolate_settings,
+    open_main_window,
+    shown,
+    wait_loaded,
+    when_modal,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
@@ -36,22 +43,7 @@ def stocked(data_file: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, stocked: Path) -> MainWindow:
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    wait_loaded(qtbot, main)
-    return main
-
-
-def wait_loaded(qtbot, window: MainWindow) -> None:
-    """Items load on a worker thread; wait until the newest load reached the table."""
-    qtbot.waitUntil(lambda: not window.loader.busy, timeout=5000)
-
-
-def shown(window: MainWindow, column: int = 0) -> list[str]:
-    model = window.model
-    return [model.index(row, column).data() for row in range(model.rowCount())]
+    return open_main_window(qtbot)
 
 
 def select(window: MainWindow, name: str) -> None:

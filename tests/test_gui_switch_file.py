@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 from conftest import raw
-from gui_helpers import close_modal, isolate_settings, when_modal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from gui_helpers import (
+    click,
+    close_modal,
+    isolate_settings,
+    open_main_window,
+    shown,
+    wait_loaded,
+    when_modal,
+)
+from PySide6.QtWidgets import QWidget
 
 from inventory_desktop import db, services
 from inventory_desktop.ui.item_table import STATUS
@@ -30,28 +38,7 @@ def stocked(data_file: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, stocked: Path) -> MainWindow:
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    wait_loaded(qtbot, main)
-    return main
-
-
-def wait_loaded(qtbot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.loader.busy, timeout=5000)
-
-
-def shown(window: MainWindow, column: int = 0) -> list[str]:
-    model = window.model
-    return [model.index(row, column).data() for row in range(model.rowCount())]
-
-
-def click(label: str):
-    def act(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        next(b for b in box.buttons() if b.text() == label).click()
-    return act
+    return open_main_window(qtbot)
 
 
 def outside_write_seen_by_the_watcher(window: MainWindow, stocked: Path) -> None:
