@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..errors import InventoryError, ValidationError
 from .form_marks import MarkedField
@@ -43,6 +52,21 @@ class FormDialog(QDialog):
 
     def _show_refusal(self, error: InventoryError) -> None:
         raise NotImplementedError
+
+    def _lay_out(self, form: QFormLayout, ok_text: str) -> None:
+        """The form, a message line for refusals, and OK (labelled `ok_text`) / Cancel."""
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        # Grow, rather than clip, when a message appears under a field.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
 
     def _after_validate(self, problems: dict[str, str]) -> None:
         """Hook: refresh anything that depends on the form being valid."""

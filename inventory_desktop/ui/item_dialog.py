@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -107,18 +104,7 @@ class ItemDialog(FormDialog):
         else:
             self._marks["initial_quantity"].hide()
         self.message = banner_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Create" if self._item is None else "Save")
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        # Grow, rather than clip, when a message appears under a field.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, "Create" if self._item is None else "Save")
         for key, widget in (("name", self.name), ("sku", self.sku),
                             ("threshold", self.threshold),
                             ("initial_quantity", self.initial_quantity)):

@@ -15,13 +15,10 @@ from decimal import Decimal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -122,18 +119,7 @@ class StockDialog(FormDialog):
         form.addRow("N&otes", self._marks["notes"])
         form.addRow("Re&ference", self._marks["reference"])
         self.message = banner_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self._spec.ok_text)
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        # Grow, rather than clip, when a message appears under a field.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, self._spec.ok_text)
         for key, widget in (("quantity", self.quantity), ("notes", self.notes),
                             ("reference", self.reference)):
             widget.textEdited.connect(lambda _text, key=key: self._edited(key))
