@@ -85,3 +85,13 @@ def click(label: str) -> Callable[[QWidget], None]:
         assert isinstance(box, QMessageBox)
         next(b for b in box.buttons() if b.text() == label).click()
     return act
+
+
+def never_hang() -> QTimer:
+    """Cancel a modal dialog still open after 5 s, so a broken test fails instead of hanging."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: QApplication.activeModalWidget() and (
+        QApplication.activeModalWidget().reject()))
+    timer.start(5000)
+    return timer

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import snapshot
+from gui_helpers import never_hang
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -175,13 +176,3 @@ def test_ask_returns_false_when_cancelled(qtbot, data_file):
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
     assert ItemDialog.ask(None, create) is False
     assert services.list_items() == []
-
-
-def never_hang() -> QTimer:
-    """Cancel a modal dialog still open after 5 s, so a broken test fails instead of hanging."""
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(lambda: QApplication.activeModalWidget() and (
-        QApplication.activeModalWidget().reject()))
-    timer.start(5000)
-    return timer

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import snapshot
+from gui_helpers import never_hang
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -166,13 +167,3 @@ def test_ask_returns_true_once_the_stock_is_received(qtbot, flour):
     assert StockDialog.ask(None, "receive", flour, booker("receive", flour.id)) is True
     failsafe.stop()
     assert services.get_item(flour.id).quantity == Decimal("14")
-
-
-def never_hang() -> QTimer:
-    """Cancel a modal dialog still open after 5 s, so a broken test fails instead of hanging."""
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(lambda: QApplication.activeModalWidget() and (
-        QApplication.activeModalWidget().reject()))
-    timer.start(5000)
-    return timer
