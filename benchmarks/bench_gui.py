@@ -119,7 +119,7 @@ def measure(path: Path) -> dict[str, object]:
     from PySide6.QtTest import QTest
 
     from inventory_desktop import db
-    from inventory_desktop.ui import app as gui_app
+    from inventory_desktop.ui.shell import app as gui_app
 
     application = gui_app.make_application()
 
@@ -169,7 +169,7 @@ def measure(path: Path) -> dict[str, object]:
 
     started = time.perf_counter()
     db.open_database(path)
-    from inventory_desktop.ui.main_window import MainWindow
+    from inventory_desktop.ui.shell.main_window import MainWindow
 
     stalls = StallMeter()
     window = MainWindow()
@@ -199,7 +199,7 @@ def measure(path: Path) -> dict[str, object]:
     reload_ms = (time.perf_counter() - begun) * 1000
     reload_stall = stalls.stop()
 
-    from inventory_desktop.ui.history_window import HistoryWindow
+    from inventory_desktop.ui.history.history_window import HistoryWindow
 
     begun = time.perf_counter()
     history = HistoryWindow(None)
@@ -233,7 +233,7 @@ def measure(path: Path) -> dict[str, object]:
 
 def _back_up_through_the_menu(window, path: Path, stall_meter) -> tuple[float, float]:
     """File → Back up now on the whole file: seconds taken, longest UI stall (ms)."""
-    from inventory_desktop.ui import data_files
+    from inventory_desktop.ui.shell import data_files
 
     target = path.with_name(path.stem + "-backup-bench.sqlite3")
     target.unlink(missing_ok=True)

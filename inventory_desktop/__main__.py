@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def gui_main(argv: list[str] | None = None) -> int:
     """The `inventory-desktop` script: open the window, on `--db PATH` if given."""
-    from .ui.app import run
+    from .ui.shell.app import run
 
     args = list(sys.argv[1:] if argv is None else argv)
     return run(_db_option(args))

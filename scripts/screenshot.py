@@ -74,12 +74,12 @@ def _render(work: Path) -> int:
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(work))
     from inventory_desktop import db, services
-    from inventory_desktop.ui import app as gui_app
+    from inventory_desktop.ui.shell import app as gui_app
 
     application = gui_app.make_application()
     db.open_database(work / "demo.sqlite3")
     _fill_demo_stock(services)
-    from inventory_desktop.ui.main_window import MainWindow
+    from inventory_desktop.ui.shell.main_window import MainWindow
 
     window = MainWindow()
     window.resize(1040, 560)

@@ -58,7 +58,7 @@ def _close(dialog: QWidget) -> None:
 
 def open_main_window(qtbot):  # -> MainWindow
     """The main window on the open data file, shown and with its items loaded."""
-    from inventory_desktop.ui.main_window import MainWindow
+    from inventory_desktop.ui.shell.main_window import MainWindow
 
     main = MainWindow()
     qtbot.addWidget(main)

@@ -13,7 +13,7 @@ from gui_helpers import click, isolate_settings, when_modal
 from PySide6.QtWidgets import QMessageBox
 
 from inventory_desktop import db, paths
-from inventory_desktop.ui import app, data_files
+from inventory_desktop.ui.shell import app, data_files
 
 pytestmark = pytest.mark.gui
 

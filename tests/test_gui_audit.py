@@ -7,13 +7,13 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from inventory_desktop import services
 from inventory_desktop.errors import DatabaseBusyError
-from inventory_desktop.ui.audit_model import (
+from inventory_desktop.ui.audit.audit_model import (
     AuditTableModel,
     ItemChangesModel,
     changes_text,
     value_text,
 )
-from inventory_desktop.ui.audit_window import AuditWindow
+from inventory_desktop.ui.audit.audit_window import AuditWindow
 
 pytestmark = pytest.mark.gui
 

@@ -11,10 +11,10 @@ from PySide6.QtGui import QColor, QImage
 
 from inventory_desktop import services
 from inventory_desktop.errors import DatabaseBusyError
-from inventory_desktop.ui import movement_model
-from inventory_desktop.ui.history_window import HistoryWindow
-from inventory_desktop.ui.movement_model import MovementFilter, MovementTableModel
-from inventory_desktop.ui.stock_chart import StockChart, read_series
+from inventory_desktop.ui.history import movement_model
+from inventory_desktop.ui.history.history_window import HistoryWindow
+from inventory_desktop.ui.history.movement_model import MovementFilter, MovementTableModel
+from inventory_desktop.ui.history.stock_chart import StockChart, read_series
 
 pytestmark = pytest.mark.gui
 
@@ -310,7 +310,7 @@ def test_painting_history_and_audit_asks_every_role_in_one_multidata_call(qtbot,
 
     from PySide6.QtWidgets import QTableView
 
-    from inventory_desktop.ui.audit_model import AuditTableModel
+    from inventory_desktop.ui.audit.audit_model import AuditTableModel
 
     callers: list[str] = []
 

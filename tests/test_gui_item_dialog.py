@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from inventory_desktop import services
 from inventory_desktop.errors import DatabaseBusyError
-from inventory_desktop.ui.item_dialog import ItemDialog, ItemInput
+from inventory_desktop.ui.items.item_dialog import ItemDialog, ItemInput
 
 pytestmark = pytest.mark.gui
 

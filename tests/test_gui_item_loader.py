@@ -8,7 +8,7 @@ import pytest
 
 from inventory_desktop import services
 from inventory_desktop.errors import DatabaseBusyError
-from inventory_desktop.ui.item_loader import ItemLoader
+from inventory_desktop.ui.items.item_loader import ItemLoader
 
 pytestmark = pytest.mark.gui
 

@@ -15,7 +15,14 @@ from PySide6.QtCore import (
 )
 
 from inventory_desktop.services import ItemRow
-from inventory_desktop.ui.item_table import NAME, ON_HAND, SKU, STATUS, THRESHOLD, ItemTableModel
+from inventory_desktop.ui.items.item_table import (
+    NAME,
+    ON_HAND,
+    SKU,
+    STATUS,
+    THRESHOLD,
+    ItemTableModel,
+)
 
 pytestmark = pytest.mark.gui
 _NOW = dt.datetime(2026, 11, 24, 12).isoformat()

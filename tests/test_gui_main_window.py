@@ -21,9 +21,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from inventory_desktop import db, services
-from inventory_desktop.ui import data_files
-from inventory_desktop.ui.item_table import ON_HAND, STATUS
-from inventory_desktop.ui.main_window import MainWindow
+from inventory_desktop.ui.items.item_table import ON_HAND, STATUS
+from inventory_desktop.ui.shell import data_files
+from inventory_desktop.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -309,7 +309,7 @@ def test_low_stock_is_told_once_per_crossing(qtbot, window: MainWindow) -> None:
 def test_history_opens_for_the_selected_item(qtbot, window: MainWindow) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from inventory_desktop.ui.history_window import HistoryWindow
+    from inventory_desktop.ui.history.history_window import HistoryWindow
 
     select(window, "Tomatoes")
     qtbot.keyClick(window.table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
@@ -382,7 +382,7 @@ def test_a_busy_file_says_try_again_and_changes_nothing(qtbot, stocked: Path) ->
 def test_view_menu_opens_the_audit_log_and_the_item_changes(qtbot, window: MainWindow) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from inventory_desktop.ui.audit_window import AuditWindow
+    from inventory_desktop.ui.audit.audit_window import AuditWindow
 
     select(window, "Flour")
     window.commands.audit_log.trigger()
@@ -416,7 +416,7 @@ def test_the_first_item_is_selected_on_opening_so_keys_work_at_once(
 def test_closing_the_main_window_closes_its_history_windows(qtbot, window: MainWindow) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from inventory_desktop.ui.history_window import HistoryWindow
+    from inventory_desktop.ui.history.history_window import HistoryWindow
 
     window.commands.all_history.trigger()
     window.close()

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from inventory_desktop import services
-from inventory_desktop.ui.stock_dialog import StockDialog, StockInput
+from inventory_desktop.ui.items.stock_dialog import StockDialog, StockInput
 from inventory_desktop.vocabulary import ADJUST_REASONS, DEDUCT_REASONS, RECEIVE_REASONS
 
 pytestmark = pytest.mark.gui

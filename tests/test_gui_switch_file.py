@@ -18,8 +18,8 @@ from gui_helpers import (
 from PySide6.QtWidgets import QWidget
 
 from inventory_desktop import db, services
-from inventory_desktop.ui.item_table import STATUS
-from inventory_desktop.ui.main_window import MainWindow
+from inventory_desktop.ui.items.item_table import STATUS
+from inventory_desktop.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -119,9 +119,9 @@ def test_opening_another_file_closes_history_and_audit_windows(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from inventory_desktop.ui import data_files
-    from inventory_desktop.ui.audit_window import AuditWindow
-    from inventory_desktop.ui.history_window import HistoryWindow
+    from inventory_desktop.ui.audit.audit_window import AuditWindow
+    from inventory_desktop.ui.history.history_window import HistoryWindow
+    from inventory_desktop.ui.shell import data_files
 
     other = tmp_path / "other.sqlite3"
     db.open_database(other)
@@ -151,7 +151,7 @@ def busy_timeout_ms() -> int:
 def test_the_window_opens_files_with_a_short_busy_timeout(
         qtbot, window: MainWindow, stocked: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from inventory_desktop.ui import app, data_files
+    from inventory_desktop.ui.shell import app, data_files
 
     assert data_files.GUI_BUSY_TIMEOUT == 5.0
     db.close_database()
@@ -183,7 +183,7 @@ def test_a_new_run_opens_the_file_used_last(qtbot, tmp_path: Path,
     from PySide6.QtWidgets import QApplication
 
     from inventory_desktop import paths
-    from inventory_desktop.ui import app
+    from inventory_desktop.ui.shell import app
 
     monkeypatch.delenv(paths.DB_ENV_VAR)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
@@ -221,8 +221,8 @@ def test_a_new_run_opens_the_file_used_last(qtbot, tmp_path: Path,
 @pytest.mark.parametrize("kind", ["history", "audit"])
 def test_history_and_audit_windows_poll_only_while_shown(qtbot, stocked: Path,
                                                          kind: str) -> None:
-    from inventory_desktop.ui.audit_window import AuditWindow
-    from inventory_desktop.ui.history_window import HistoryWindow
+    from inventory_desktop.ui.audit.audit_window import AuditWindow
+    from inventory_desktop.ui.history.history_window import HistoryWindow
 
     opened = HistoryWindow() if kind == "history" else AuditWindow()
     qtbot.addWidget(opened)

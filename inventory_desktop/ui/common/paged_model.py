@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from ..errors import InventoryError
+from ...errors import InventoryError
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")

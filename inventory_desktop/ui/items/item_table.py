@@ -22,8 +22,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from ..services import ItemRow
-from .formatting import quantity_text
+from ...services import ItemRow
+from ..common.formatting import quantity_text
 
 NAME, SKU, UNIT, ON_HAND, THRESHOLD, STATUS = range(6)
 HEADERS = ("Name", "SKU", "Unit", "On hand", "Low at", "Status")

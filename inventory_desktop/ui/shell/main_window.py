@@ -28,16 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import db, services
-from ..errors import DataFileError, InventoryError
-from ..file_identity import check_header
-from ..services import ItemRow
+from ... import db, services
+from ...errors import DataFileError, InventoryError
+from ...file_identity import check_header
+from ...services import ItemRow
+from ..common.formatting import quantity_text
+from ..common.operations import show_refusal
+from ..items.item_actions import ItemActions
+from ..items.item_loader import ItemLoader
+from ..items.item_table import ItemTableModel
 from . import data_files
-from .formatting import quantity_text
-from .item_actions import ItemActions
-from .item_loader import ItemLoader
-from .item_table import ItemTableModel
-from .operations import show_refusal
 from .watcher import DataFileWatcher
 
 _READ_ONLY_STYLE = "background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #e0c46c;"

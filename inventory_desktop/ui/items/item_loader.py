@@ -15,8 +15,8 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from .. import db, services
-from ..errors import InventoryError
+from ... import db, services
+from ...errors import InventoryError
 
 
 def close_thread_connection() -> None:

@@ -11,13 +11,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from .. import services
-from ..quantity import format_units
-from ..services import AuditRow, ItemHistoryRow
-from ..vocabulary import REASON_LABELS
-from .formatting import quantity_text, time_text
-from .movement_model import TYPE_LABELS
-from .paged_model import AnyIndex, PagedTableModel
+from ... import services
+from ...quantity import format_units
+from ...services import AuditRow, ItemHistoryRow
+from ...vocabulary import REASON_LABELS
+from ..common.formatting import quantity_text, time_text
+from ..common.paged_model import AnyIndex, PagedTableModel
+from ..history.movement_model import TYPE_LABELS
 
 _LABELS = {
     "name": "name", "sku": "SKU", "unit": "unit", "current_quantity": "on hand",

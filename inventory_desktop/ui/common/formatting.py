@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..clock import local_display
-from ..quantity import format_decimal
+from ...clock import local_display
+from ...quantity import format_decimal
 
 
 def quantity_text(quantity: Decimal | None, unit: str | None = None) -> str:

@@ -14,14 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from .. import services
-from ..services import ItemRow
-from . import data_files
-from .operations import run_operation
+from ... import services
+from ...services import ItemRow
+from ..common.operations import run_operation
+from ..shell import data_files
 
 if TYPE_CHECKING:
+    from ..shell.main_window import MainWindow
     from .item_dialog import ItemInput
-    from .main_window import MainWindow
     from .stock_dialog import StockInput
 
 
@@ -136,24 +136,24 @@ class ItemActions:
     def _item_history(self) -> None:
         item = self._window.selected_item()
         if item is not None:
-            from .history_window import HistoryWindow
+            from ..history.history_window import HistoryWindow
 
             self._show(HistoryWindow(self._window, item_id=item.id))
 
     def _all_history(self) -> None:
-        from .history_window import HistoryWindow
+        from ..history.history_window import HistoryWindow
 
         self._show(HistoryWindow(self._window))
 
     def _item_changes(self) -> None:
         item = self._window.selected_item()
         if item is not None:
-            from .audit_window import AuditWindow
+            from ..audit.audit_window import AuditWindow
 
             self._show(AuditWindow(self._window, item_id=item.id))
 
     def _audit_log(self) -> None:
-        from .audit_window import AuditWindow
+        from ..audit.audit_window import AuditWindow
 
         self._show(AuditWindow(self._window))
 

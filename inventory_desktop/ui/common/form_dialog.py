@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import InventoryError, ValidationError
+from ...errors import InventoryError, ValidationError
 from .form_marks import MarkedField
 
 

@@ -22,7 +22,7 @@ def application_icon() -> QIcon:
 def _resource_folders() -> list[Path]:
     # A PyInstaller bundle unpacks its data under sys._MEIPASS (see build.spec);
     # a checkout keeps resources/ at the top of the repository.
-    folders = [Path(__file__).resolve().parents[2] / "resources"]
+    folders = [Path(__file__).resolve().parents[3] / "resources"]
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         folders.insert(0, Path(bundle) / "resources")

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..errors import InventoryError
-from ..services import ItemRow
+from ... import services
+from ...errors import InventoryError
+from ...services import ItemRow
+from ..common.read_only_table import fill_viewport, read_only_table
+from ..common.shown_poll import PollWhileShown
 from .audit_model import AuditTableModel, ItemChangesModel
-from .read_only_table import fill_viewport, read_only_table
-from .shown_poll import PollWhileShown
 
 POLL_MS = 1000
 _AUDIT_WIDTHS = (150, 100, 80, 110)

@@ -10,9 +10,9 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .. import db, paths
+from ... import db, paths
+from ..common.icon import application_icon
 from . import data_files
-from .icon import application_icon
 
 _log = logging.getLogger("inventory_desktop")
 

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import InventoryError, ValidationError
-from ..quantity import to_decimal
-from ..services import ItemRow, get_item, validation
-from ..vocabulary import ADJUST_REASONS, DEDUCT_REASONS, REASON_LABELS, RECEIVE_REASONS
-from .form_dialog import FormDialog
-from .form_marks import MarkedField, banner_label
-from .formatting import change_text, quantity_text
+from ...errors import InventoryError, ValidationError
+from ...quantity import to_decimal
+from ...services import ItemRow, get_item, validation
+from ...vocabulary import ADJUST_REASONS, DEDUCT_REASONS, REASON_LABELS, RECEIVE_REASONS
+from ..common.form_dialog import FormDialog
+from ..common.form_marks import MarkedField, banner_label
+from ..common.formatting import change_text, quantity_text
 
 
 @dataclass(frozen=True)

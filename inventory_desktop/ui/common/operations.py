@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import DatabaseBusyError, InventoryError
+from ...errors import DatabaseBusyError, InventoryError
 
 T = TypeVar("T")
 

@@ -9,11 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from .. import clock, services
-from ..services import MovementRow
-from ..vocabulary import REASON_LABELS, REVERSAL
-from .formatting import change_text, quantity_text, time_text
-from .paged_model import AnyIndex, PagedTableModel
+from ... import clock, services
+from ...services import MovementRow
+from ...vocabulary import REASON_LABELS, REVERSAL
+from ..common.formatting import change_text, quantity_text, time_text
+from ..common.paged_model import AnyIndex, PagedTableModel
 
 PAGE_SIZE = 200
 TYPE_LABELS = {"in": "In", "out": "Out", "adjustment": "Adjustment"}

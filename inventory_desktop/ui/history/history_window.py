@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import clock, services
-from ..errors import InventoryError, NotFoundError, ValidationError
-from ..services import ItemRow
-from ..vocabulary import MOVEMENT_TYPES, REASON_LABELS, REASONS
+from ... import clock, services
+from ...errors import InventoryError, NotFoundError, ValidationError
+from ...services import ItemRow
+from ...vocabulary import MOVEMENT_TYPES, REASON_LABELS, REASONS
+from ..common.read_only_table import fill_viewport, read_only_table
+from ..common.shown_poll import PollWhileShown
 from .movement_model import TYPE_LABELS, MovementFilter, MovementTableModel
-from .read_only_table import fill_viewport, read_only_table
-from .shown_poll import PollWhileShown
 from .stock_chart import StockChart, read_series
 
 _COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 90, 220, 140)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from .. import db
-from ..errors import DataFileError
+from ... import db
+from ...errors import DataFileError
 
 POLL_MS = 500
 

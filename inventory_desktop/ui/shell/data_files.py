@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__, db, services
-from ..errors import DataFileError, InventoryError
-from .item_loader import close_thread_connection
-from .operations import show_refusal
+from ... import __version__, db, services
+from ...errors import DataFileError, InventoryError
+from ..common.operations import show_refusal
+from ..items.item_loader import close_thread_connection
 
 ORGANIZATION = "inventory-desktop"
 APPLICATION = "inventory-desktop"

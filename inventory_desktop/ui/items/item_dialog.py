@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..errors import InventoryError, ValidationError
-from ..quantity import format_decimal, to_units
-from ..services import ItemRow, list_movements, validation
-from ..vocabulary import UNITS
-from .form_dialog import FormDialog
-from .form_marks import MarkedField, banner_label
+from ...errors import InventoryError, ValidationError
+from ...quantity import format_decimal, to_units
+from ...services import ItemRow, list_movements, validation
+from ...vocabulary import UNITS
+from ..common.form_dialog import FormDialog
+from ..common.form_marks import MarkedField, banner_label
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The audit window: item changes and the audit log."""

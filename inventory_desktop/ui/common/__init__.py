@@ -1,0 +1,1 @@
+"""Pieces every window uses: form dialogs, paged models, formatting."""

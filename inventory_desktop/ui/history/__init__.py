@@ -1,0 +1,1 @@
+"""The history window: movements and the stock-level chart."""

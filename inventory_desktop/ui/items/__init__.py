@@ -1,0 +1,1 @@
+"""The item table and the dialogs that change items and their stock."""
