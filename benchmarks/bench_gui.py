@@ -71,10 +71,10 @@ def generate(path: Path, items: int = ITEMS, movements: int = MOVEMENTS) -> dict
 
 def _schema_fingerprint() -> str:
     """A digest of the schema files: a cached file made under another schema is rebuilt."""
-    from inventory_desktop import db
+    from inventory_desktop import migrations
 
     digest = hashlib.sha256()
-    for _version, sql_file in db.migrations():
+    for _version, sql_file in migrations.migrations():
         digest.update(sql_file.read_bytes())
     return digest.hexdigest()
 

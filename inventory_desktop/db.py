@@ -1,4 +1,4 @@
-"""Opening the data file: pragmas, migrations, the write helper.
+"""Opening the data file: pragmas, identity, schema check, migrations, the write helper.
 
 The one `database` object below is bound by `open_database()`; the models and
 services use it from then on. A file that is not ours is refused before SQLite
@@ -7,33 +7,81 @@ touches it, so a refusal leaves it byte-for-byte as it was.
 
 from __future__ import annotations
 
-import datetime as dt
+import json
+import logging
 import os
-import re
-import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import peewee
 
-from .errors import DatabaseBusyError, DataFileError, ReadOnlyFileError, RefusedFileError
-from .file_identity import APPLICATION_ID, check_header, refuse_newer
+from . import migrations, schema_check, seal, seal_store, sqlite_errors
+from .errors import (
+    DatabaseBusyError,
+    DataFileError,
+    DiskFullError,
+    ReadOnlyFileError,
+    RefusedFileError,
+    StructureChangedError,
+)
+from .file_identity import APPLICATION_ID, check_header, refuse_newer, resolved_path
 from .paths import ensure_private_dir
 from .sqlite_errors import translate_sqlite_errors
 
 DEFAULT_BUSY_TIMEOUT = 60.0
-SCHEMA_DIR = Path(__file__).with_name("schema")
-_MIGRATION_NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
+# The write lock is asked for in short waits, so that Ctrl+C gets through
+# (SQLite's own busy wait cannot be interrupted) and a long wait can be told.
+_LOCK_POLL_MS = 200
+WAIT_NOTICE_AFTER = 1.0
+# The -wal file is cut back to this size when a checkpoint resets it, and is
+# checkpointed (to zero) once it grew past it and no reader holds it back.
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
+# The largest id the triggers accept (2**52); SQLite's own limit is 2**63 - 1.
+NUMBERING_LIMIT = 4_503_599_627_370_496
+_log = logging.getLogger("inventory_desktop")
+
+# Kept for callers that name these through db (tests, benchmarks).
+SCHEMA_DIR = migrations.SCHEMA_DIR
+schema_version_known = migrations.newest_version
+
 
 class _LedgerDatabase(peewee.SqliteDatabase):
     """peewee's SQLite database, with the environment's failures as sentences on every query."""
 
+    busy_timeout = DEFAULT_BUSY_TIMEOUT
+    on_waiting: Callable[[], None] | None = None
+
     def execute_sql(self, sql, params=None):
         with translate_sqlite_errors():
             return super().execute_sql(sql, params)
+
+    def begin(self, lock_type=None):
+        if lock_type != "IMMEDIATE":
+            return super().begin(lock_type)
+        connection = self.connection()
+        connection.execute(f"PRAGMA busy_timeout = {_LOCK_POLL_MS}")
+        try:
+            self._begin_immediate_waiting()
+        finally:
+            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
+    def _begin_immediate_waiting(self) -> None:
+        started = time.monotonic()
+        told = False
+        while True:
+            try:
+                super().begin("IMMEDIATE")
+                return
+            except peewee.OperationalError as exc:
+                waited = time.monotonic() - started
+                if not _is_busy(exc) or waited >= self.busy_timeout:
+                    raise
+                if not told and waited >= WAIT_NOTICE_AFTER and self.on_waiting is not None:
+                    told = True
+                    self.on_waiting()
 
 
 # Deferred: the path is known only when the user has chosen a file.
@@ -48,25 +96,18 @@ class DataFileInfo:
     schema_version: int
     read_only: bool
     created: bool = False
+    # Ways the file's schema differs from this program's: writes are refused.
+    schema_problems: tuple[str, ...] = ()
+    file_id: str | None = None
+
+    @property
+    def writable(self) -> bool:
+        return not (self.read_only or self.schema_problems)
 
 
 _info: DataFileInfo | None = None
 _identity: tuple[int, int] | None = None  # (device, inode) of the file as opened
-
-
-def migrations() -> list[tuple[int, Path]]:
-    """The schema's migration files as (version, path), in the order they apply."""
-    found = []
-    for path in SCHEMA_DIR.iterdir():
-        match = _MIGRATION_NAME.fullmatch(path.name)
-        if match:
-            found.append((int(match.group(1)), path))
-    return sorted(found)
-
-
-def schema_version_known() -> int:
-    """The newest schema version this program can work with."""
-    return migrations()[-1][0]
+_commits = 0
 
 
 def open_database(
@@ -75,11 +116,12 @@ def open_database(
 ) -> DataFileInfo:
     """Open (creating or migrating) the data file and bind it for the services.
 
-    With `create=False` a missing file is refused instead of created.
+    With `create=False` a missing or empty file is refused instead of made an
+    inventory file: only adding the first item (or File → New) starts one.
     """
     global _info, _identity
     close_database()
-    path = Path(path).expanduser().absolute()
+    path = resolved_path(path)
     exists = check_header(path, schema_version_known())
     if not exists:
         if not create:
@@ -90,21 +132,19 @@ def open_database(
     _connect(path, busy_timeout, read_only)
     try:
         _check_open_file(path)
-        if not read_only:
-            _switch_to_wal(busy_timeout)
-            _migrate(path)
-        version = _pragma("user_version")
-        if read_only and version < schema_version_known():
-            raise ReadOnlyFileError(
-                f"{path} was written by an older version and needs upgrading, "
-                "but it is read-only."
-            )
+        if exists and not create and _is_empty():
+            raise RefusedFileError(
+                f"{path} is empty, not an inventory data file. Adding the first item "
+                "('inventory items add --db …' or File → New) makes it one.")
+        problems = _open_schema(path, read_only)
     except BaseException:
         database.close()
         raise
+    sqlite_errors.set_structure_changed(bool(problems))
     _identity = _file_identity(path)
-    _info = DataFileInfo(path=path, schema_version=version, read_only=read_only,
-                         created=not exists)
+    _info = DataFileInfo(path=path, schema_version=_pragma("user_version"),
+                         read_only=read_only, created=not exists,
+                         schema_problems=tuple(problems), file_id=_file_id(problems))
     return _info
 
 
@@ -138,44 +178,174 @@ def data_version() -> int:
     return _pragma("data_version")
 
 
+def commit_count() -> int:
+    """How many write transactions this process committed (the CLI asks after a command)."""
+    return _commits
+
+
 @contextmanager
 def write_transaction(actor: str) -> Iterator[None]:
-    """One user action: a BEGIN IMMEDIATE transaction that records who acts.
+    """One user action: a BEGIN IMMEDIATE transaction that records who acts, then sealed.
 
     Refuses to nest: peewee would turn the inner block into a savepoint and
     silently drop IMMEDIATE, bringing back the deferred read-then-write that
     fails at once with "database is locked" under concurrency.
     """
+    global _commits
     if database.in_transaction():
         raise RuntimeError("write_transaction() cannot be nested")
-    if current_file().read_only:
-        raise ReadOnlyFileError("The data file is open read-only; nothing can be changed.")
-    with translate_sqlite_errors(), database.atomic("IMMEDIATE"):
-        # REPLACE: a row another tool committed and forgot must neither block
-        # our writes nor lend its name to them.
-        database.execute_sql(
-            "INSERT OR REPLACE INTO write_context (id, actor) VALUES (1, ?)", (actor,)
-        )
-        yield
-        database.execute_sql("DELETE FROM write_context WHERE id = 1")
-        _refuse_moved_file()
+    info = current_file()
+    _refuse_unwritable(info)
+    key = seal_store.own_key()
+    try:
+        with translate_sqlite_errors(), database.atomic("IMMEDIATE"):
+            # REPLACE: a row another tool committed and forgot must neither block
+            # our writes nor lend its name to them.
+            database.execute_sql(
+                "INSERT OR REPLACE INTO write_context (id, actor) VALUES (1, ?)", (actor,)
+            )
+            before = seal.high_water(database.execute_sql)
+            yield
+            database.execute_sql("DELETE FROM write_context WHERE id = 1")
+            anchor = seal.seal_new_rows(database.execute_sql, before, key=key,
+                                        file_id=info.file_id or "", actor=actor)
+            _refuse_moved_file()
+    except DiskFullError as error:
+        raise _numbering_exhausted() or error from error
+    _commits += 1
+    if anchor is not None:
+        seal_store.record_anchor(anchor, info.path)
+    tidy_wal()
 
 
 def backup_to(destination: str | os.PathLike[str]) -> Path:
-    """Copy the open data file to `destination` with SQLite's online backup."""
-    target = Path(destination).expanduser().absolute()
+    """Copy the open data file to `destination` with SQLite's online backup.
+
+    The copy is owner-only, like the file, and its newest seal is anchored
+    beside it (`NAME.seal.json`) and in this installation's anchors.
+    """
+    target = resolved_path(destination)
     if target.exists():
         raise DataFileError(f"{target} already exists; choose a new file name.")
     if not target.parent.is_dir():
         raise DataFileError(f"The folder {target.parent} does not exist; choose another.")
     try:
         with translate_sqlite_errors():
-            _backup(database.connection(), target)
+            migrations.copy_database(database.connection(), target)
+        _anchor_backup(target)
     except BaseException:
         # A half-written copy is no backup, and would block the retry.
         target.unlink(missing_ok=True)
+        anchor_file(target).unlink(missing_ok=True)
         raise
     return target
+
+
+def anchor_file(backup: Path) -> Path:
+    """Where a backup's anchor is written: beside it."""
+    return backup.with_name(backup.name + ".seal.json")
+
+
+def tidy_wal() -> None:
+    """Checkpoint the -wal back to nothing once it has grown past the limit.
+
+    A long reader (another program holding a transaction open) keeps the -wal
+    from being reused, so it grows with every write; once the reader is gone,
+    this gives the space back. Never waits: if a reader is still there, the
+    next call tries again.
+    """
+    info = _info
+    if info is None or info.read_only:
+        return
+    try:
+        size = os.stat(f"{info.path}-wal").st_size
+    except OSError:
+        return
+    if size <= WAL_SIZE_LIMIT:
+        return
+    connection = database.connection()
+    try:
+        connection.execute("PRAGMA busy_timeout = 0")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except peewee.sqlite3.Error:
+        _log.info("the -wal of %s could not be checkpointed yet", info.path)
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(database.busy_timeout * 1000)}")
+
+
+def _numbering_exhausted() -> DataFileError | None:
+    # SQLite reports "database or disk is full" also when an AUTOINCREMENT
+    # table has used the largest id there is (a row numbered so by hand).
+    highest = database.execute_sql("SELECT max(seq) FROM sqlite_sequence").fetchone()[0]
+    if highest is None or highest < NUMBERING_LIMIT:
+        return None
+    return DataFileError(
+        "No new row can be numbered: another program gave a row of the data file an id "
+        "near the largest number SQLite can store. Nothing was saved. 'inventory verify' "
+        "names the table; restore the file from a backup.")
+
+
+def _refuse_unwritable(info: DataFileInfo) -> None:
+    if info.read_only:
+        raise ReadOnlyFileError("The data file is open read-only; nothing can be changed.")
+    if info.schema_problems:
+        more = len(info.schema_problems) - 1
+        extra = f" (and {more} more change{'s' if more > 1 else ''})" if more else ""
+        raise StructureChangedError(
+            "The data file's structure was changed by another program, so nothing can be "
+            f"written to it: {info.schema_problems[0]}{extra}. 'inventory verify' lists "
+            "every change; restore the file from a backup.")
+
+
+def _anchor_backup(target: Path) -> None:
+    info = current_file()
+    with closing(peewee.sqlite3.connect(target)) as copy:
+        newest = copy.execute("SELECT seq, digest FROM seal ORDER BY seq DESC LIMIT 1").fetchone()
+    if newest is None or info.file_id is None:
+        return
+    anchor = seal_store.Anchor(info.file_id, newest[0], newest[1])
+    seal_store.record_anchor(anchor, target)
+    text = json.dumps({"file_id": anchor.file_id, "seq": anchor.seq, "digest": anchor.digest})
+    descriptor = os.open(anchor_file(target), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(text + "\n")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return isinstance(sqlite_errors.environment_error(exc), DatabaseBusyError)
+
+
+def _is_empty() -> bool:
+    tables = database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    return tables == 0 and _pragma("user_version") == 0
+
+
+def _open_schema(path: Path, read_only: bool) -> list[str]:
+    # The schema is compared before a migration (a changed schema is not
+    # migrated: the upgrade would run on rules that are not ours) and after.
+    problems = schema_check.differences(database.execute_sql, _pragma("user_version"))
+    if problems:
+        return problems
+    if not read_only:
+        _switch_to_wal(database.busy_timeout)
+        with translate_sqlite_errors():
+            anchor = migrations.upgrade(database.connection(), path)
+        if anchor is not None:
+            seal_store.record_anchor(anchor, path)
+    elif _pragma("user_version") < schema_version_known():
+        raise ReadOnlyFileError(
+            f"{path} was written by an older version and needs upgrading, but it is read-only.")
+    return schema_check.differences(database.execute_sql, _pragma("user_version"))
+
+
+def _file_id(problems: list[str]) -> str | None:
+    try:
+        row = database.execute_sql("SELECT file_id FROM data_file").fetchone()
+    except DataFileError:
+        if problems:
+            return None  # the table may be among what another program removed
+        raise
+    return None if row is None else row[0]
 
 
 def _writable(path: Path) -> bool:
@@ -255,10 +425,12 @@ def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
     target = f"{path.as_uri()}?mode={'ro' if read_only else 'rw'}"
     if read_only and _on_read_only_filesystem(path):
         target += "&immutable=1"
+    database.busy_timeout = busy_timeout
     database.init(
         target,
         timeout=busy_timeout,
-        pragmas={"foreign_keys": 1, "synchronous": "FULL"},
+        pragmas={"foreign_keys": 1, "synchronous": "FULL",
+                 "journal_size_limit": WAL_SIZE_LIMIT},
         uri=True,
         check_same_thread=False,
     )
@@ -286,57 +458,3 @@ def _check_open_file(path: Path) -> None:
 def _pragma(name: str) -> int:
     with translate_sqlite_errors():
         return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
-
-
-def _migrate(path: Path) -> None:
-    if _pragma("user_version") >= schema_version_known():
-        return
-    connection = database.connection()
-    with translate_sqlite_errors():
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            # Read the version again under the write lock: another process
-            # opening the same file may have migrated it while we waited.
-            current = connection.execute("PRAGMA user_version").fetchone()[0]
-            pending = [(version, sql) for version, sql in migrations() if version > current]
-            if pending and current > 0:
-                # Our own connection cannot back up while it holds the lock;
-                # a second one reads the same committed state (WAL readers
-                # are not blocked by a writer).
-                with closing(sqlite3.connect(path)) as source:
-                    _backup(source, _backup_path(path, current))
-            for version, sql_file in pending:
-                for statement in _statements(sql_file.read_text(encoding="utf-8")):
-                    connection.execute(statement)
-                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                connection.execute(f"PRAGMA user_version = {version}")
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.rollback()
-            raise
-
-
-def _statements(script: str) -> Iterator[str]:
-    # One by one, inside our transaction: executescript() would commit it first.
-    statement = ""
-    for piece in script.split(";"):
-        statement += piece + ";"
-        if sqlite3.complete_statement(statement):
-            yield statement
-            statement = ""
-
-
-def _backup_path(path: Path, version: int) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.schema{version}-{stamp}.backup{path.suffix}")
-
-
-def _backup(source: sqlite3.Connection, target: Path) -> None:
-    destination = sqlite3.connect(target)
-    try:
-        source.backup(destination)
-    finally:
-        destination.close()
-
-

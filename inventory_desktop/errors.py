@@ -55,5 +55,13 @@ class ReadOnlyFileError(DataFileError):
     """The data file or its folder cannot be written."""
 
 
+class DiskFullError(DataFileError):
+    """SQLite found no room for the write: the disk, or (rarely) the id numbering, is full."""
+
+
+class StructureChangedError(DataFileError):
+    """Another program changed the file's tables or rules: reading works, writing does not."""
+
+
 class DatabaseBusyError(DataFileError):
     """Another program held the data file longer than we were willing to wait."""

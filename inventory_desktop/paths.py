@@ -17,7 +17,17 @@ def default_data_file() -> Path:
     override = os.environ.get(DB_ENV_VAR)
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DATA_FILE_NAME
+    return data_dir() / DATA_FILE_NAME
+
+
+def config_dir() -> Path:
+    """This installation's settings folder: the seal key lives here, outside any data file."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """This installation's data folder: the default data file, seal anchors, backups."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def ensure_private_dir(directory: Path) -> None:

@@ -13,11 +13,31 @@ from contextlib import contextmanager
 
 import peewee
 
-from .errors import DatabaseBusyError, DataFileError, ReadOnlyFileError, RefusedFileError
+from .errors import (
+    DatabaseBusyError,
+    DataFileError,
+    DiskFullError,
+    ReadOnlyFileError,
+    RefusedFileError,
+    StructureChangedError,
+)
 
 # Constraint failures are the rules doing their job, not the environment failing.
 RULES = (peewee.IntegrityError, sqlite3.IntegrityError)
 FAILURES = (peewee.DatabaseError, sqlite3.DatabaseError)
+# What SQLite says when a table, view or column the program needs is gone.
+_MISSING_OBJECT = ("no such table", "no such column", "no such view", "has no column named")
+_structure_changed = False
+
+
+def set_structure_changed(changed: bool) -> None:
+    """Say whether the open file's schema differs from ours (db.open_database knows).
+
+    Only then is a missing table or column the file's fault; otherwise it is
+    our bug and must be reported as one, not explained away.
+    """
+    global _structure_changed
+    _structure_changed = changed
 
 
 @contextmanager
@@ -46,7 +66,7 @@ _ENVIRONMENT_ERRORS = (
      "The data file is busy: another program is writing to it. Try again in a moment."),
     ("readonly", ReadOnlyFileError,
      "The data file cannot be written (it or its folder is read-only)."),
-    ("full", DataFileError,
+    ("full", DiskFullError,
      "The disk holding the data file is full; nothing was saved. Free some space and try again."),
     ("malformed", DataFileError,
      "The data file is damaged. Restore it from a backup; run 'inventory verify' for details."),
@@ -63,6 +83,10 @@ _ENVIRONMENT_ERRORS = (
 def environment_error(exc: BaseException) -> DataFileError | None:
     """The user-facing error for an environment failure, or None if it is a bug."""
     text = _sqlite_error_text(exc)
+    if _structure_changed and any(needle in text for needle in _MISSING_OBJECT):
+        return StructureChangedError(
+            f"The data file's structure was changed by another program ({exc}); "
+            "run 'inventory verify' for the list of changes, and restore it from a backup.")
     for needle, error_type, message in _ENVIRONMENT_ERRORS:
         if needle in text:
             return error_type(message)

@@ -41,7 +41,8 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
     try:
         tables = [name for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {table: connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+        # Sorted in Python: WITHOUT ROWID tables have no rowid to order by.
+        return {table: sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
                 for table in tables}
     finally:
         connection.close()

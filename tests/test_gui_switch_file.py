@@ -75,8 +75,10 @@ def test_refusal_box_while_a_reload_is_under_way_keeps_the_current_file(
 
 def test_a_file_that_fails_after_closing_the_current_one_reopens_it(
         qtbot, window: MainWindow, stocked: Path, tmp_path: Path) -> None:
-    blocker = tmp_path / "a-file-not-a-folder"
-    blocker.write_text("x")
+    # An empty file passes the header check (made before the current file is
+    # closed) and is refused only once opened: the current file must come back.
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
     seen: list[str] = []
 
     def wait_then_close(box: QWidget) -> None:
@@ -85,8 +87,9 @@ def test_a_file_that_fails_after_closing_the_current_one_reopens_it(
 
     outside_write_seen_by_the_watcher(window, stocked)
     when_modal(wait_then_close, seen)
-    assert not window.switch_to(blocker / "new.sqlite3", create=True)
-    assert "cannot be created" in seen[0]
+    assert not window.switch_to(empty)
+    assert "is empty, not an inventory data file" in seen[0]
+    assert empty.read_bytes() == b""
     assert db.current_file().path == stocked
     wait_loaded(qtbot, window)
     assert shown(window) == ["Flour", "Tomatoes"]
@@ -96,8 +99,8 @@ def test_a_file_that_fails_after_closing_the_current_one_reopens_it(
 
 def test_when_the_previous_file_cannot_reopen_the_user_is_told_and_may_quit(
         qtbot, window: MainWindow, stocked: Path, tmp_path: Path) -> None:
-    blocker = tmp_path / "a-file-not-a-folder"
-    blocker.write_text("x")
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
     seen: list[str] = []
 
     def spoil_the_previous_file(box: QWidget) -> None:
@@ -107,8 +110,8 @@ def test_when_the_previous_file_cannot_reopen_the_user_is_told_and_may_quit(
         close_modal(box)
 
     when_modal(spoil_the_previous_file, seen)
-    assert not window.switch_to(blocker / "new.sqlite3", create=True)
-    assert "cannot be created" in seen[0]
+    assert not window.switch_to(empty)
+    assert "is empty, not an inventory data file" in seen[0]
     assert "cannot be opened again" in seen[1] and "not an inventory data file" in seen[1]
     assert not window.isVisible()
     assert stocked.read_bytes() == b"overwritten by another program" * 10

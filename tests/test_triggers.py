@@ -124,7 +124,8 @@ def test_a_quantity_that_disagrees_with_the_ledger_is_refused(data_file, flour):
         connection.execute("UPDATE stock_item SET current_quantity = 75000 WHERE id = ?",
                            (flour.id,))
     connection.close()
-    assert services.verify().ok
+    report = services.verify()
+    assert [f.check for f in report.findings] == ["foreign_rows"]  # another tool's rows
 
 
 def test_a_new_item_must_start_empty(data_file):
@@ -271,6 +272,14 @@ def test_a_correct_movement_from_another_tool_moves_the_quantity_and_is_audited(
     # The item's quantity change is itself in the item's history and audit.
     assert _history(data_file, flour.id)[-1][:2] == ("update", "unknown")
     assert _audit(data_file, "stock_item", flour.id)[-1][1]["current_quantity"] == [75000, 87500]
+    # The ledger holds; what the tool wrote is shown as its, unsealed, until accepted.
+    report = services.verify()
+    assert [f.check for f in report.findings] == ["foreign_rows"]
+    # The movement, the item's new state, and their two audit entries.
+    assert report.foreign_rows["stock_movement"] == [movement_id]
+    assert len(report.foreign_rows["stock_item_history"]) == 1
+    assert len(report.foreign_rows["audit_log"]) == 2
+    assert services.accept_foreign_rows(user="Maria") == 4
     assert services.verify().ok
 
 
@@ -307,11 +316,13 @@ def test_verify_catches_a_tampered_quantity(data_file, flour):
 
     report = services.verify()
     assert not report.ok
-    assert report.missing_guards == ["trigger stock_item_quantity_follows_ledger is missing"]
-    assert [(p.item_id, p.sku, p.name) for p in report.ledger] == [(flour.id, "FL-1", "Flour")]
-    assert "12.345" in report.ledger[0].detail and "7.5" in report.ledger[0].detail
-    assert other.id not in {p.item_id for p in report.ledger}
-    assert report.integrity == [] and report.foreign_keys == []
+    assert [f.detail for f in report.of("schema")] == [
+        "trigger stock_item_quantity_follows_ledger is missing"]
+    ledger = report.of("ledger")
+    assert [(p.item_id, p.sku, p.name) for p in ledger] == [(flour.id, "FL-1", "Flour")]
+    assert "12.345" in ledger[0].detail and "7.5" in ledger[0].detail
+    assert other.id not in {p.item_id for p in ledger}
+    assert report.of("integrity") == [] and report.of("foreign_keys") == []
 
 
 def test_verify_catches_a_broken_running_sum(data_file, flour):
@@ -321,10 +332,13 @@ def test_verify_catches_a_broken_running_sum(data_file, flour):
         connection.execute("UPDATE stock_movement SET balance_after = 90000 WHERE id = 1")
     connection.close()
     report = services.verify()
-    assert len(report.missing_guards) == 2
-    problems = [(p.sku, p.name, p.detail) for p in report.ledger]
+    assert len(report.of("schema")) == 2
+    problems = [(p.sku, p.name, p.detail) for p in report.of("ledger")]
     assert problems and all(sku == "FL-1" and name == "Flour" for sku, name, _ in problems)
     assert any("movement 1" in detail for _, _, detail in problems)
+    # The seal names the row that was changed behind the triggers' back.
+    assert "movement 1 was changed after it was sealed (seal 1)" in {
+        f.detail for f in report.of("seal")}
 
 
 def test_verify_reports_a_movement_whose_item_was_deleted_behind_our_back(data_file, flour):
@@ -335,8 +349,9 @@ def test_verify_reports_a_movement_whose_item_was_deleted_behind_our_back(data_f
     connection.close()
     report = services.verify()
     assert not report.ok
-    assert report.foreign_keys
-    assert "trigger stock_item_keeps_movements is missing" in report.missing_guards
+    assert report.of("foreign_keys")
+    assert "trigger stock_item_keeps_movements is missing" in {
+        f.detail for f in report.of("schema")}
 
 
 def test_a_stale_actor_row_left_by_another_tool_does_not_block_or_mislabel(data_file, flour):

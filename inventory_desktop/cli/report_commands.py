@@ -26,6 +26,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     verify = commands.add_parser("verify", parents=[common],
                                  help="check the file and every item's ledger")
+    verify.add_argument("--accept-foreign", action="store_true",
+                        help="after looking at them: seal the rows another program wrote, "
+                             "as accepted by you")
     verify.set_defaults(handler=_verify)
 
     backup = commands.add_parser("backup", parents=[common],
@@ -46,30 +49,45 @@ def _movements(args: argparse.Namespace) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    if args.accept_foreign:
+        accepted = services.accept_foreign_rows(user=args.user)
+        if not args.json:
+            print(f"Accepted {accepted} row{'' if accepted == 1 else 's'} written by another "
+                  "program; they are sealed now.")
     report = services.verify()
     if args.json:
         output.print_json({
-            "ok": report.ok, "integrity": report.integrity, "foreign_keys": report.foreign_keys,
-            "missing_guards": report.missing_guards,
-            "ledger": [{"id": p.item_id, "sku": p.sku, "name": p.name, "problem": p.detail}
-                       for p in report.ledger]})
+            "ok": report.ok, "seals": report.seals, "notes": report.notes,
+            "findings": [{"check": f.check, "detail": f.detail, "id": f.item_id, "sku": f.sku,
+                          "name": f.name} for f in report.findings]})
     else:
         _print_report(report)
     return 0 if report.ok else EXIT_PROBLEMS
 
 
+_CHECK_LABELS = {
+    "integrity": "Integrity", "foreign_keys": "Structure", "schema": "Structure",
+    "write_context": "Structure", "seal": "Seal", "foreign_rows": "Other program",
+    "ledger": "Ledger", "history": "History", "times": "Times", "numbering": "Numbering",
+    "sku": "SKU",
+}
+
+
 def _print_report(report: services.VerifyReport) -> None:
+    for note in report.notes:
+        print(f"Note: {note}")
     if report.ok:
-        print("OK: the file is intact and every item's quantity matches its ledger.")
+        print("OK: the file is intact, every write is sealed and every item's quantity "
+              "matches its ledger.")
         return
-    for line in report.integrity:
-        print(f"Integrity: {line}")
-    for line in report.foreign_keys + report.missing_guards:
-        print(f"Structure: {line}")
-    for problem in report.ledger:
-        label = f"{problem.sku} {problem.name}" if problem.sku else problem.name
-        print(f"Ledger: {label} (id {problem.item_id}): {problem.detail}")
-    print("PROBLEMS FOUND: restore from a backup or correct with adjustments.")
+    for finding in report.findings:
+        label = _CHECK_LABELS.get(finding.check, finding.check)
+        if finding.item_id is not None:
+            name = f"{finding.sku} {finding.name}" if finding.sku else finding.name
+            print(f"{label}: {name} (id {finding.item_id}): {finding.detail}")
+        else:
+            print(f"{label}: {finding.detail}")
+    print("PROBLEMS FOUND: restore from a backup, or correct with adjustments.")
 
 
 def _backup(args: argparse.Namespace) -> None:

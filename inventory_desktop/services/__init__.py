@@ -25,9 +25,9 @@ from .queries import (
     list_movements,
     quantity_on,
 )
-from .rows import AuditRow, ItemHistoryRow, ItemRow, LedgerProblem, MovementRow, VerifyReport
+from .rows import AuditRow, Finding, ItemHistoryRow, ItemRow, MovementRow, VerifyReport
 from .stock import add_stock, adjust_stock, deduct_stock, reverse_movement
-from .verify import verify
+from .verify import accept_foreign_rows, verify
 
 
 def back_up(destination: str | Path) -> Path:
@@ -36,10 +36,10 @@ def back_up(destination: str | Path) -> Path:
 
 
 __all__ = [
-    "AuditRow", "ItemHistoryRow", "ItemRow", "LedgerProblem", "MovementRow", "VerifyReport",
-    "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item", "audit_entries",
-    "back_up", "count_movements", "create_item", "deduct_stock", "delete_item", "find_item",
-    "get_item", "get_movement", "item_history", "items_needing_attention", "list_items",
-    "list_movements", "operator_name", "quantity_on", "remove_low_stock_listener",
+    "AuditRow", "Finding", "ItemHistoryRow", "ItemRow", "MovementRow", "VerifyReport",
+    "accept_foreign_rows", "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item",
+    "audit_entries", "back_up", "count_movements", "create_item", "deduct_stock", "delete_item",
+    "find_item", "get_item", "get_movement", "item_history", "items_needing_attention",
+    "list_items", "list_movements", "operator_name", "quantity_on", "remove_low_stock_listener",
     "restore_item", "reverse_movement", "update_item", "verify",
 ]

@@ -25,10 +25,13 @@ _ITEM_FOR_UPDATE = (
     "SELECT name, unit, current_quantity, low_stock_alert_sent, is_active "
     "FROM stock_item WHERE id = ?"
 )
+# Dated max(now, the newest movement's time): with the clock set back, a
+# movement still never predates the one before it (a trigger insists).
 _INSERT_MOVEMENT = (
     "INSERT INTO stock_movement (stock_item_id, quantity_change, movement_type, reason, "
-    "notes, reference_type, reference_id, balance_after, created_by, op_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "notes, reference_type, reference_id, balance_after, created_by, op_key, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+    "COALESCE((SELECT created_at FROM last_movement_at), '')))"
 )
 _ALERT_SENT = "SELECT low_stock_alert_sent FROM stock_item WHERE id = ?"
 _MOVEMENT_BY_KEY = "SELECT id FROM stock_movement WHERE op_key = ?"

@@ -82,23 +82,36 @@ class AuditRow:
 
 
 @dataclass(frozen=True)
-class LedgerProblem:
-    item_id: int
-    sku: str | None
-    name: str
+class Finding:
+    """One thing `verify` found wrong, in a sentence; item fields when it is about one item.
+
+    `check` says which check found it: integrity, foreign_keys, schema,
+    write_context, seal, foreign_rows, ledger, history, times, numbering or sku.
+    """
+
+    check: str
     detail: str
+    item_id: int | None = None
+    sku: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
 class VerifyReport:
-    integrity: list[str] = field(default_factory=list)
-    foreign_keys: list[str] = field(default_factory=list)
-    missing_guards: list[str] = field(default_factory=list)
-    ledger: list[LedgerProblem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Worth knowing but not wrong (e.g. no anchor on this computer).
+    notes: list[str] = field(default_factory=list)
+    # Rows no seal covers, by table: what `accept_foreign_rows` would seal.
+    foreign_rows: dict[str, list[int]] = field(default_factory=dict)
+    seals: int = 0
 
     @property
     def ok(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.missing_guards or self.ledger)
+        return not self.findings
+
+    def of(self, check: str) -> list[Finding]:
+        """The findings of one check."""
+        return [finding for finding in self.findings if finding.check == check]
 
 
 def item_row(values: tuple) -> ItemRow:

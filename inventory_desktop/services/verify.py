@@ -1,83 +1,141 @@
-"""`verify`: does the file still hold a consistent ledger?
+"""`verify`: is the file still the ledger this program wrote?
 
-Checks SQLite's own integrity and foreign keys, that every guard trigger is
-still in place, and for every item that its quantity is the sum of its
-movements and each balance_after the running sum in movement order.
+SQLite's own integrity and foreign keys; the whole schema against this
+version's; the seals (tampering by a tool that turned the triggers off) and
+the rows nobody sealed (another tool's writes); and the ledger itself: every
+quantity the sum of its movements, every balance the running sum, every item
+its last recorded state, times in order, ids in range, SKUs distinct.
 """
 
 from __future__ import annotations
 
-import re
-
-from .. import db
+from .. import db, schema_check, seal, seal_check, seal_store
 from ..db import database
-from ..quantity import format_units
+from ..errors import DataFileError
 from ..sqlite_errors import translate_sqlite_errors
-from .rows import LedgerProblem, VerifyReport
+from . import ledger_checks
+from ._write import writing
+from .rows import Finding, VerifyReport
 
-_QUANTITY_VS_SUM = """
-SELECT i.id, i.sku, i.name, i.current_quantity, COALESCE(SUM(m.quantity_change), 0)
-  FROM stock_item AS i LEFT JOIN stock_movement AS m ON m.stock_item_id = i.id
- GROUP BY i.id
-HAVING i.current_quantity IS NOT COALESCE(SUM(m.quantity_change), 0)
-"""
-
-_BROKEN_RUNNING_SUM = """
-SELECT r.stock_item_id, i.sku, i.name, r.id, r.balance_after, r.running
-  FROM (SELECT id, stock_item_id, balance_after,
-               SUM(quantity_change) OVER (PARTITION BY stock_item_id ORDER BY id) AS running
-          FROM stock_movement) AS r
-  LEFT JOIN stock_item AS i ON i.id = r.stock_item_id
- WHERE r.balance_after IS NOT r.running
- ORDER BY r.stock_item_id, r.id
-"""
+_CONTENT_CHECKS = (
+    ledger_checks.quantity_findings, ledger_checks.running_sum_findings,
+    ledger_checks.history_findings, ledger_checks.time_findings,
+    ledger_checks.numbering_findings, ledger_checks.sku_findings,
+)
 
 
 def verify() -> VerifyReport:
-    """Check the whole file; the report names every item that disagrees."""
+    """Check the whole file; the report names every problem and the item it concerns."""
+    info = db.current_file()
+    findings: list[Finding] = []
+    notes: list[str] = []
     with translate_sqlite_errors():
-        return VerifyReport(
-            integrity=_integrity(),
-            foreign_keys=_foreign_keys(),
-            missing_guards=_missing_guards(),
-            ledger=_quantity_problems() + _running_sum_problems(),
-        )
+        findings += _integrity() + _foreign_keys()
+        findings += [Finding("schema", problem) for problem in
+                     schema_check.differences(database.execute_sql, info.schema_version)]
+        findings += _write_context()
+        sealed = _checked(findings, lambda: _seals(info, notes)) or seal_check.SealFindings()
+        findings += seal_findings(sealed)
+        for check in _CONTENT_CHECKS:
+            findings += _checked(findings, check) or []
+    return VerifyReport(findings=findings, notes=notes, foreign_rows=sealed.foreign,
+                        seals=sealed.seals)
 
 
-def _integrity() -> list[str]:
+def accept_foreign_rows(*, user: str | None = None) -> int:
+    """Seal the rows another tool wrote, as accepted by `user`; how many were accepted.
+
+    For after a manager has looked at them (verify lists them): from then on
+    verify treats them as known, and would notice if they changed again.
+    """
+    info = db.current_file()
+    with writing(user) as actor:
+        ranges = []
+        for table, id_column in seal.SEALED_TABLES:
+            ids = seal_check.unsealed_ids(database.execute_sql, table, id_column)
+            for first, last in seal_check.id_runs(ids):
+                cursor = database.execute_sql(
+                    f"SELECT * FROM {table} WHERE {id_column} BETWEEN ? AND ? "
+                    f"ORDER BY {id_column}", (first, last))
+                ranges += seal.per_row_ranges(table, seal.digested_rows(cursor, id_column))
+        if not ranges:
+            return 0
+        anchor = seal.append_seal(database.execute_sql, "accepted", ranges,
+                                  key=seal_store.own_key(), file_id=info.file_id or "",
+                                  actor=actor)
+    seal_store.record_anchor(anchor, info.path)
+    return sum(r.last_id - r.first_id + 1 for r in ranges)
+
+
+def _checked(findings: list[Finding], check):
+    # A file whose tables another program removed cannot be read everywhere:
+    # say which check could not run instead of stopping at the first.
+    try:
+        return check()
+    except DataFileError as error:
+        findings.append(Finding("schema", f"a check could not run: {error}"))
+        return None
+
+
+def _integrity() -> list[Finding]:
     rows = database.execute_sql("PRAGMA integrity_check").fetchall()
-    return [] if rows == [("ok",)] else [row[0] for row in rows]
+    return [] if rows == [("ok",)] else [Finding("integrity", row[0]) for row in rows]
 
 
-def _foreign_keys() -> list[str]:
+def _foreign_keys() -> list[Finding]:
     rows = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-    return [f"{table} row {rowid} refers to a missing {parent} row"
+    return [Finding("foreign_keys", f"{table} row {rowid} refers to a missing {parent} row")
             for table, rowid, parent, _ in rows]
 
 
-def _missing_guards() -> list[str]:
-    expected = set()
-    for _, sql_file in db.migrations():
-        expected |= set(re.findall(r"CREATE TRIGGER (\w+)", sql_file.read_text("utf-8")))
-    present = {name for (name,) in database.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return sorted(f"trigger {name} is missing" for name in expected - present)
+def _write_context() -> list[Finding]:
+    rows = database.execute_sql("SELECT actor FROM write_context").fetchall()
+    return [Finding("write_context",
+                    f"another program left the operator name {actor!r} in write_context: "
+                    "changes made while it is there are recorded under that name")
+            for (actor,) in rows]
 
 
-def _quantity_problems() -> list[LedgerProblem]:
-    return [
-        LedgerProblem(item_id, sku, name,
-                      f"quantity {format_units(quantity)} but its movements sum to "
-                      f"{format_units(total)}")
-        for item_id, sku, name, quantity, total in database.execute_sql(_QUANTITY_VS_SUM)
-    ]
+def _seals(info: db.DataFileInfo, notes: list[str]) -> seal_check.SealFindings:
+    if info.file_id is None:
+        return seal_check.SealFindings()
+    anchor = seal_store.find_anchor(info.file_id, info.path)
+    found = seal_check.check_seals(database.execute_sql, keys=seal_store.known_keys(),
+                                   file_id=info.file_id, anchor=anchor)
+    notes += _seal_notes(found, anchor)
+    return found
 
 
-def _running_sum_problems() -> list[LedgerProblem]:
-    return [
-        LedgerProblem(item_id, sku, name or "(missing item)",
-                      f"movement {movement_id} has balance_after {format_units(balance)} "
-                      f"but the running sum is {format_units(running)}")
-        for item_id, sku, name, movement_id, balance, running
-        in database.execute_sql(_BROKEN_RUNNING_SUM)
-    ]
+def _seal_notes(found: seal_check.SealFindings, anchor: seal_store.Anchor | None) -> list[str]:
+    notes = []
+    if found.seals and anchor is None:
+        notes.append("This computer has not written to this file before, so it cannot tell "
+                     "whether its newest writes were cut off (the other checks still apply).")
+    return notes
+
+
+def seal_findings(found: seal_check.SealFindings) -> list[Finding]:
+    """The seal check's results as Findings: tampering, unknown keys, foreign rows."""
+    findings = [Finding("seal", problem) for problem in found.problems]
+    for key_id, count in found.unknown_keys.items():
+        findings.append(Finding(
+            "seal", f"{count} seal{'s' if count > 1 else ''} were made with key {key_id}, which "
+                    "this computer does not have, so they cannot be checked here: copy the "
+                    f"{seal_store.KEY_FILE} file of the computer that made them into "
+                    f"{seal_store.key_file().parent / seal_store.EXTRA_KEYS_DIR} "
+                    "(any name ending in .key)"))
+    runs = [seal_check.row_label(table, first, last)
+            for table, ids in found.foreign.items() for first, last in seal_check.id_runs(ids)]
+    if runs:
+        count = sum(len(ids) for ids in found.foreign.values())
+        shown = "; ".join(runs[:10]) + ("; …" if len(runs) > 10 else "")
+        findings.append(Finding(
+            "foreign_rows", f"{_rows(count)} written by another program "
+                            f"{'carry' if count > 1 else 'carries'} no seal: {shown}. Look at "
+                            "them in the audit log; 'inventory verify --accept-foreign' "
+                            "accepts them"))
+    return findings
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
