@@ -17,14 +17,29 @@ def to_stored(moment: dt.datetime) -> str:
     return utc.strftime(_STORED)[:-3] + "Z"
 
 
+# Dates a person may ask about. Far outside them, converting between local
+# time and UTC overflows; inside them every moment has both.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(9998, 12, 31)
+
+
 def from_stored(text: str) -> dt.datetime:
-    """The aware UTC datetime for stored text."""
+    """The aware UTC datetime for stored text (ValueError for another tool's other format)."""
+    if not isinstance(text, str):
+        raise ValueError(f"not a stored time: {text!r}")
     return dt.datetime.strptime(text.rstrip("Z"), _STORED).replace(tzinfo=dt.UTC)
 
 
-def local_display(text: str) -> str:
-    """Stored text as the local wall-clock time a manager reads, to the second."""
-    return from_stored(text).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def local_display(text: object) -> str:
+    """Stored text as the local wall-clock time a manager reads, to the second.
+
+    A value another program stored in some other form is shown as it is,
+    marked, rather than failing the whole listing.
+    """
+    try:
+        return from_stored(text).astimezone().strftime("%Y-%m-%d %H:%M:%S")  # type: ignore[arg-type]
+    except (ValueError, OverflowError, OSError):
+        return f"{text!s} (not a time)"
 
 
 def parse_moment(text: str, *, end_of_day: bool = False, what: str = "date") -> dt.datetime:
@@ -34,6 +49,7 @@ def parse_moment(text: str, *, end_of_day: bool = False, what: str = "date") -> 
     (so "until 2026-11-24" includes the whole day).
     """
     cleaned = text.strip()
+    shown = cleaned if len(cleaned) <= 40 else cleaned[:40] + "…"
     try:
         if len(cleaned) == 10:
             day = dt.date.fromisoformat(cleaned)
@@ -42,8 +58,11 @@ def parse_moment(text: str, *, end_of_day: bool = False, what: str = "date") -> 
             moment = dt.datetime.fromisoformat(cleaned)
     except ValueError:
         raise ValidationError(
-            f"The {what} {text!r} is not a date; use YYYY-MM-DD or YYYY-MM-DD HH:MM."
+            f"The {what} {shown!r} is not a date; use YYYY-MM-DD or YYYY-MM-DD HH:MM."
         ) from None
+    if not EARLIEST <= moment.date() <= LATEST:
+        raise ValidationError(
+            f"The {what} {shown!r} is out of range; use a date from {EARLIEST} to {LATEST}.")
     return moment
 
 

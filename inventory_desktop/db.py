@@ -7,6 +7,7 @@ touches it, so a refusal leaves it byte-for-byte as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -25,6 +26,7 @@ from .errors import (
     DiskFullError,
     ReadOnlyFileError,
     RefusedFileError,
+    RuleRefusedError,
     StructureChangedError,
 )
 from .file_identity import APPLICATION_ID, check_header, refuse_newer, resolved_path
@@ -107,6 +109,7 @@ class DataFileInfo:
 
 _info: DataFileInfo | None = None
 _identity: tuple[int, int] | None = None  # (device, inode) of the file as opened
+_schema_cookie: int | None = None  # PRAGMA schema_version when the schema was last checked
 _commits = 0
 
 
@@ -119,7 +122,7 @@ def open_database(
     With `create=False` a missing or empty file is refused instead of made an
     inventory file: only adding the first item (or File → New) starts one.
     """
-    global _info, _identity
+    global _info, _identity, _schema_cookie
     close_database()
     path = resolved_path(path)
     exists = check_header(path, schema_version_known())
@@ -142,6 +145,7 @@ def open_database(
         raise
     sqlite_errors.set_structure_changed(bool(problems))
     _identity = _file_identity(path)
+    _schema_cookie = _pragma("schema_version")
     _info = DataFileInfo(path=path, schema_version=_pragma("user_version"),
                          read_only=read_only, created=not exists,
                          schema_problems=tuple(problems), file_id=_file_id(problems))
@@ -201,6 +205,7 @@ def write_transaction(actor: str) -> Iterator[None]:
         with translate_sqlite_errors(), database.atomic("IMMEDIATE"):
             # REPLACE: a row another tool committed and forgot must neither block
             # our writes nor lend its name to them.
+            _refuse_changed_schema()
             database.execute_sql(
                 "INSERT OR REPLACE INTO write_context (id, actor) VALUES (1, ?)", (actor,)
             )
@@ -212,6 +217,11 @@ def write_transaction(actor: str) -> Iterator[None]:
             _refuse_moved_file()
     except DiskFullError as error:
         raise _numbering_exhausted() or error from error
+    except sqlite_errors.RULES as refusal:
+        _log.warning("the data file's rules refused a write", exc_info=True)
+        raise RuleRefusedError(
+            f"The data file's own rules refused this change ({refusal}); nothing was "
+            "written. 'inventory verify' checks the file.") from refusal
     _commits += 1
     if anchor is not None:
         seal_store.record_anchor(anchor, info.path)
@@ -271,6 +281,22 @@ def tidy_wal() -> None:
         _log.info("the -wal of %s could not be checkpointed yet", info.path)
     finally:
         connection.execute(f"PRAGMA busy_timeout = {int(database.busy_timeout * 1000)}")
+
+
+def _refuse_changed_schema() -> None:
+    # The schema is compared at open; another program may change it while the
+    # file stays open (the window can stay open for days). SQLite bumps the
+    # schema cookie on every change, so only then is it compared again.
+    global _info, _schema_cookie
+    cookie = database.execute_sql("PRAGMA schema_version").fetchone()[0]
+    if cookie == _schema_cookie or _info is None:
+        return
+    problems = schema_check.differences(database.execute_sql, _pragma("user_version"))
+    _schema_cookie = cookie
+    if problems:
+        _info = dataclasses.replace(_info, schema_problems=tuple(problems))
+        sqlite_errors.set_structure_changed(True)
+        _refuse_unwritable(_info)
 
 
 def _numbering_exhausted() -> DataFileError | None:

@@ -43,6 +43,15 @@ class ConflictError(InventoryError):
     """The request contradicts what is recorded (already reversed, key reused, ...)."""
 
 
+class RuleRefusedError(InventoryError):
+    """The data file's own rules (its triggers and constraints) refused the change.
+
+    The program checks first, so this means the file holds something our
+    checks did not expect (another program's doing, or our bug): either way
+    nothing was written, and the file's reason is in the message.
+    """
+
+
 class DataFileError(InventoryError):
     """The data file cannot be used: refused, unreadable, read-only or full."""
 

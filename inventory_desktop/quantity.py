@@ -16,7 +16,8 @@ PLACES = 4
 MAX_UNITS = 9_999_999_999
 MAX_QUANTITY = Decimal(MAX_UNITS) / SCALE
 _MAX_TEXT = 64
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+_EXPONENT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+", re.ASCII)
 
 
 def to_units(value: object, what: str = "quantity", *, field: str | None = None) -> int:
@@ -63,8 +64,13 @@ def _as_decimal(value: object, what: str, field: str | None) -> Decimal:
     text = value.strip()
     if not text:
         raise ValidationError(f"Enter a {what}.", field)
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    if len(text) <= _MAX_TEXT and _EXPONENT.fullmatch(text):
+        # 1e3 is 1000 to a programmer; to a manager it is a typo.
+        raise ValidationError(
+            f"The {what} {shown!r} is in exponent notation; type the number in full "
+            "(e.g. 1000, or 0.5).", field)
     if len(text) > _MAX_TEXT or not _NUMBER.fullmatch(text):
-        shown = text if len(text) <= 20 else text[:20] + "…"
         raise ValidationError(f"The {what} {shown!r} is not a number.", field)
     try:
         return Decimal(text)

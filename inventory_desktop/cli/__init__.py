@@ -8,7 +8,10 @@ to the log file, never a traceback on screen).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
+import os
 import sqlite3
 import sys
 import traceback
@@ -28,6 +31,7 @@ _COMMAND_MODULES = (item_commands, stock_commands, report_commands)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    _never_fail_on_encoding()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -62,43 +66,120 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     args.json = getattr(args, "json", False)
+    committed = db.commit_count()
+    printed = io.StringIO()
     try:
-        # Only adding an item may start a new file: a mistyped --db for any
-        # other command is refused rather than answered from an empty file.
-        info = db.open_database(args.db or paths.default_data_file(),
-                                create=getattr(args, "creates_file", False))
-        if info.created:
-            print(f"Created a new data file at {info.path}.", file=sys.stderr)
-        services.add_low_stock_listener(_warn_low_stock)
-        try:
-            return args.handler(args) or EXIT_OK
-        finally:
-            services.remove_low_stock_listener(_warn_low_stock)
-            db.close_database()
+        with contextlib.redirect_stdout(printed):
+            code = _run_command(args)
     except InventoryError as error:
-        print(f"inventory: {error}", file=sys.stderr)
-        return EXIT_REFUSED
+        say(f"inventory: {error}")
+        code = EXIT_REFUSED
     except KeyboardInterrupt:
-        print("inventory: interrupted; nothing more was recorded.", file=sys.stderr)
+        say("inventory: interrupted; nothing more was recorded.")
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
     except (peewee.DatabaseError, sqlite3.DatabaseError) as failure:
         # Rows are read after a query returns: a damaged page can surface there.
         error = environment_error(failure)
         if error is None:
             return _report_bug(failure)
-        print(f"inventory: {error}", file=sys.stderr)
-        return EXIT_REFUSED
+        say(f"inventory: {error}")
+        code = EXIT_REFUSED
     except Exception as bug:  # the one place a bug is caught and reported
         return _report_bug(bug)
+    # Printed only now: once a change is committed, a failure to show it must
+    # not turn into an error code that invites a retry booking it twice.
+    return _emit(printed.getvalue(), code, wrote=db.commit_count() > committed)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    # Only adding an item may start a new file: a mistyped --db for any other
+    # command is refused rather than answered from an empty file.
+    where = paths.default_data_file() if args.db is None else args.db
+    info = db.open_database(where, create=getattr(args, "creates_file", False))
+    if info.created:
+        say(f"Created a new data file at {info.path}.")
+    services.add_low_stock_listener(_warn_low_stock)
+    db.database.on_waiting = _say_waiting
+    try:
+        return args.handler(args) or EXIT_OK
+    finally:
+        db.database.on_waiting = None
+        services.remove_low_stock_listener(_warn_low_stock)
+        db.close_database()
+
+
+def _emit(text: str, code: int, *, wrote: bool) -> int:
+    if not text:
+        return code
+    try:
+        sys.stdout.write(visible(text))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped listening (`| head`): what it asked for is done.
+        _quiet_stdout()
+    except (OSError, ValueError, AttributeError) as failure:
+        reason = getattr(failure, "strerror", None) or "standard output is closed"
+        outcome = "the change was recorded" if wrote else "nothing was changed"
+        say(f"inventory: the result could not be printed ({reason}); {outcome}.")
+        _quiet_stdout()
+        return code if wrote else EXIT_REFUSED
+    return code
+
+
+def say(text: str) -> None:
+    """A line on stderr that never raises: a closed or broken stderr loses only the line."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(visible(text), file=sys.stderr, flush=True)
+
+
+def visible(text: str) -> str:
+    """`text` with control and other invisible characters escaped, line breaks kept.
+
+    Names another program stored may hold ESC or CR, which a terminal would
+    obey. The escapes used keep JSON output valid and equal to what it was.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else _escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+def _say_waiting() -> None:
+    say("Waiting for another program to finish writing… (Ctrl+C cancels; nothing is recorded)")
+
+
+def _never_fail_on_encoding() -> None:
+    # A console that cannot show a name like "鸡蛋" gets an escape instead of
+    # a crash after the change was already committed.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="backslashreplace")
+
+
+def _quiet_stdout() -> None:
+    # Python flushes stdout once more at exit; with the pipe gone that would
+    # print its own "Exception ignored" traceback. Point it at nothing.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _warn_low_stock(item: services.ItemRow) -> None:
     threshold = item.low_stock_threshold
     assert threshold is not None  # only items with a threshold can run low
-    print(f"Low stock: {item.name} is at {format_decimal(item.quantity)} {item.unit} "
-          f"(threshold {format_decimal(threshold)} {item.unit}).", file=sys.stderr)
+    say(f"Low stock: {item.name} is at {format_decimal(item.quantity)} {item.unit} "
+        f"(threshold {format_decimal(threshold)} {item.unit}).")
 
 
 def _report_bug(bug: Exception) -> int:
@@ -111,6 +192,6 @@ def _report_bug(bug: Exception) -> int:
         where = f" Details were written to {log_path}."
     except OSError:
         where = ""
-    print(f"inventory: unexpected error ({type(bug).__name__}); this is a bug, "
-          f"and nothing more was recorded.{where}", file=sys.stderr)
+    say(f"inventory: unexpected error ({type(bug).__name__}); this is a bug, "
+        f"and nothing more was recorded.{where}")
     return EXIT_BUG

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 from .. import clock, services
-from ..errors import ValidationError
+from ..errors import NotFoundError, ValidationError
+
+MAX_ID_DIGITS = 19  # more digits than any id can have
 
 
 def item_of(reference: str) -> services.ItemRow:
@@ -21,10 +23,25 @@ def moment(text: str | None, *, end_of_day: bool = False, what: str = "date"):
 
 
 def movement_id(text: str) -> int:
-    """A movement number as typed."""
-    if not (text.isascii() and text.isdigit()):
-        raise ValidationError(f"{text!r} is not a movement number.")
-    return int(text)
+    """A movement number as typed (a leading # is allowed, as for items)."""
+    digits = text.strip().removeprefix("#")
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValidationError(f"{text[:40]!r} is not a movement number.")
+    if len(digits) > MAX_ID_DIGITS:
+        raise NotFoundError(f"There is no movement with id {digits[:20]}….")
+    return int(digits)
+
+
+def whole_number(text: str, what: str, low: int, high: int) -> int:
+    """A whole number typed for an option, between `low` and `high`, or a sentence saying so."""
+    digits = text.strip()
+    rule = f"{what} must be a whole number from {low:,} to {high:,}"
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_ID_DIGITS:
+        raise ValidationError(f"{rule}, not {text[:40]!r}.")
+    value = int(digits)
+    if not low <= value <= high:
+        raise ValidationError(f"{rule}, not {value:,}.")
+    return value
 
 
 def add_op_key(parser: argparse.ArgumentParser) -> None:

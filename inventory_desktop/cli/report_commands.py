@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from .. import services
-from ..errors import ValidationError
 from ..vocabulary import MOVEMENT_TYPES, REASONS
 from . import output
-from ._common import item_of, moment
+from ._common import item_of, moment, whole_number
 
 EXIT_PROBLEMS = 1
 
@@ -99,6 +98,4 @@ def _backup(args: argparse.Namespace) -> None:
 
 
 def _limit(text: str) -> int:
-    if not (text.isascii() and text.isdigit()):
-        raise ValidationError(f"--limit must be a whole number, not {text!r}.")
-    return int(text)
+    return whole_number(text, "--limit", 1, services.MAX_PAGE)

@@ -14,6 +14,7 @@ from .. import db
 from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .queries import (
+    MAX_PAGE,
     audit_entries,
     count_movements,
     find_item,
@@ -36,6 +37,7 @@ def back_up(destination: str | Path) -> Path:
 
 
 __all__ = [
+    "MAX_PAGE",
     "AuditRow", "Finding", "ItemHistoryRow", "ItemRow", "MovementRow", "VerifyReport",
     "accept_foreign_rows", "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item",
     "audit_entries", "back_up", "count_movements", "create_item", "deduct_stock", "delete_item",

@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import clock
 from ..errors import ConflictError, DuplicateSkuError, ValidationError
-from ..models import StockItem, StockMovement
+from ..models import StockItem, StockItemHistory, StockMovement
 from ..quantity import decimal_to_units
 from . import validation
 from ._write import announce_low_stock, writing
@@ -167,7 +167,19 @@ def _replayed_item(
               .where((StockMovement.stock_item == earlier.id)
                      & (StockMovement.reason == "initial"))
               .scalar()) or 0
-    if earlier.name != fields["name"] or earlier.unit != fields["unit"] or booked != initial:
+    asked = (fields["name"], fields["unit"], fields["sku"], fields["low_stock_threshold"], initial)
+    # Compared with the item as it was created: later edits do not make a
+    # retry of its creation a different operation.
+    created = _as_created(earlier.id)
+    if created is None or (*created, booked) != asked:
         raise ConflictError(
-            f"The operation key {key!r} was already used to create {earlier.name}.")
+            f"The operation key {key!r} was already used to create {earlier.name}, "
+            "with other details; nothing new was created.")
     return get_item(earlier.id)
+
+
+def _as_created(item_id: int) -> tuple | None:
+    h = StockItemHistory
+    return (h.select(h.name, h.unit, h.sku, h.low_stock_threshold)
+            .where((h.id == item_id) & (h.history_type == "insert"))
+            .order_by(h.history_id.desc()).tuples().first())

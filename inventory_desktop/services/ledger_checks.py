@@ -8,11 +8,11 @@ that keeps triggers on: the checks are for the connections that did not.
 from __future__ import annotations
 
 import collections
-import unicodedata
 
 from ..db import NUMBERING_LIMIT, database
 from ..quantity import format_units
 from .rows import Finding
+from .validation import sku_key
 
 _WELL_FORMED = "strftime('%Y-%m-%dT%H:%M:%fZ', julianday({0})) IS {0}"
 
@@ -162,8 +162,3 @@ def sku_findings() -> list[Finding]:
             found.append(Finding("sku", f"these SKUs are the same when case and Unicode form "
                                         f"are ignored: {names}; give each item its own"))
     return found
-
-
-def sku_key(sku: str) -> str:
-    """The normalised key two SKUs are compared on: Unicode NFKC, then case-folded."""
-    return unicodedata.normalize("NFKC", sku).casefold()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 import peewee
 
 from .. import clock
 from ..db import database
-from ..errors import NotFoundError, ValidationError
+from ..errors import ConflictError, NotFoundError, ValidationError
 from ..models import AuditLog, StockItem, StockItemHistory, StockMovement
 from ..quantity import to_decimal
 from ..sqlite_errors import translate_sqlite_errors
@@ -24,6 +25,7 @@ from .rows import (
     item_row,
     movement_row,
 )
+from .validation import sku_key
 
 ITEM_FIELDS = (
     StockItem.id, StockItem.name, StockItem.sku, StockItem.unit, StockItem.current_quantity,
@@ -41,6 +43,7 @@ MAX_PAGE = 10_000
 # SQLite integers are 64-bit: a larger id (typed by someone) names no row, and
 # binding it would raise OverflowError instead of saying so.
 ROW_IDS = range(-(2**63), 2**63)
+_MAX_ID_DIGITS = 19  # more digits than any SQLite integer has
 
 
 def get_item(item_id: int) -> ItemRow:
@@ -54,14 +57,26 @@ def get_item(item_id: int) -> ItemRow:
 
 
 def find_item(reference: str) -> ItemRow:
-    """The item a person means by `reference`: its SKU (any case), else its numeric id."""
+    """The item a person means by `reference`.
+
+    '#12' is the item with id 12. Anything else is a SKU (any case, any Unicode
+    form); bare digits that are no SKU name an id. Digits that are both one
+    item's SKU and another's id (a SKU from before SKUs had to hold a letter)
+    are refused as ambiguous rather than guessed.
+    """
     text = str(reference).strip()
-    values = _by_sku(text) if _storable(text) else None
-    if values is not None:
-        return item_row(values)
-    if text.isdigit() and text.isascii():
-        return get_item(int(text))
-    raise NotFoundError(f"There is no item with SKU or id {text!r}.")
+    if text.startswith("#"):
+        return get_item(_typed_id(text[1:], reference))
+    by_sku = _by_sku(text)
+    by_id = _by_typed_digits(text)
+    if by_sku and by_id and by_sku.id != by_id.id:
+        raise ConflictError(
+            f"{text!r} is both the SKU of {by_sku.name} and the id of {by_id.name}: write "
+            f"#{text} for the item with id {text}, or give {by_sku.name} a SKU with a letter.")
+    found = by_sku or by_id
+    if found is None:
+        raise NotFoundError(f"There is no item with SKU or id {text!r}.")
+    return found
 
 
 def list_items(
@@ -203,11 +218,43 @@ def _items() -> peewee.ModelSelect:
     return StockItem.select(*ITEM_FIELDS)
 
 
-def _by_sku(text: str) -> tuple | None:
-    return (
-        _items().where(StockItem.sku.collate("NOCASE") == text)
-        .order_by(StockItem.id).tuples().first()
-    )
+def _by_sku(text: str) -> ItemRow | None:
+    if not _storable(text) or not text:
+        return None
+    key = sku_key(text)
+    folded = unicodedata.normalize("NFKC", text)
+    rows = list(_items().where(StockItem.sku.collate("NOCASE") == folded).tuples())
+    if not folded.isascii():
+        # SKUs written before schema 2 may hold any letter: compare those on
+        # the normalised key ("CAFÉ" and "café", composed or not, are one).
+        legacy = peewee.Expression(StockItem.sku, "GLOB", "*[^ -~]*")
+        rows += [values for values in _items().where(legacy).tuples()
+                 if sku_key(values[2]) == key]
+    found = {values[0]: values for values in rows}
+    if len(found) > 1:
+        names = ", ".join(f"{values[1]} (#{item_id})" for item_id, values in sorted(found.items()))
+        raise ConflictError(
+            f"Several items have SKUs that read as {text!r}: {names}. Name the one you mean "
+            "by its id, e.g. #12.")
+    return item_row(next(iter(found.values()))) if found else None
+
+
+def _by_typed_digits(text: str) -> ItemRow | None:
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_ID_DIGITS:
+        return None
+    try:
+        return get_item(int(text))
+    except NotFoundError:
+        return None
+
+
+def _typed_id(text: str, reference: str) -> int:
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValidationError(f"{reference!r} is not an item id: write # and its number, e.g. #12.")
+    if len(digits) > _MAX_ID_DIGITS:
+        raise NotFoundError(f"There is no item with id {digits[:20]}….")
+    return int(digits)
 
 
 def movement_query() -> peewee.ModelSelect:

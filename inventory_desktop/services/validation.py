@@ -6,6 +6,9 @@ ValidationError naming the field, so a form can mark the right box.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from ..errors import ValidationError
 from ..quantity import to_units
 from ..vocabulary import REVERSAL, UNITS
@@ -16,6 +19,10 @@ MAX_NOTES = 2000
 MAX_REFERENCE = 100
 MAX_OP_KEY = 200
 _UNITS_BY_LOWER = {unit.lower(): unit for unit in UNITS}
+# The same set the file's trigger enforces: case-folding is then the whole of
+# comparing two SKUs, and no look-alike letter can make a second "FL-55".
+SKU_CHARACTERS = "A-Z, a-z, 0-9, space and . _ / -"
+_SKU = re.compile(r"[A-Za-z0-9 ._/-]+", re.ASCII)
 
 
 def name(value: object) -> str:
@@ -29,15 +36,30 @@ def name(value: object) -> str:
 
 
 def sku(value: object) -> str | None:
+    """A SKU as stored: full-width or compatibility forms typed are folded to plain ASCII."""
     if value is None:
         return None
-    text = _text(value, "SKU").strip()
+    text = unicodedata.normalize("NFKC", _text(value, "SKU")).strip()
     if not text:
         return None
     if len(text) > MAX_SKU:
         raise ValidationError(f"The SKU can be at most {MAX_SKU} characters.", "sku")
     _printable(text, "SKU", "sku")
+    if not _SKU.fullmatch(text):
+        odd = next(ch for ch in text if not _SKU.fullmatch(ch))
+        raise ValidationError(
+            f"A SKU may use only {SKU_CHARACTERS} (not {odd!r}), so that every way of "
+            "typing it finds the same item.", "sku")
+    if text.isdigit():
+        raise ValidationError(
+            f"A SKU cannot be only digits: {text!r} would be read as an item's id. "
+            f"Add a letter or a prefix (e.g. 'N-{text}').", "sku")
     return text
+
+
+def sku_key(text: str) -> str:
+    """The normalised key SKUs are compared on: Unicode NFKC, then case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def unit(value: object) -> str:
