@@ -30,6 +30,14 @@ def from_stored(text: str) -> dt.datetime:
     return dt.datetime.strptime(text.rstrip("Z"), _STORED).replace(tzinfo=dt.UTC)
 
 
+def stored_or_none(text: object) -> dt.datetime | None:
+    """from_stored, or None for a value another program stored in some other form."""
+    try:
+        return from_stored(text)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
 def local_display(text: object) -> str:
     """Stored text as the local wall-clock time a manager reads, to the second.
 

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -29,7 +30,13 @@ from .errors import (
     RuleRefusedError,
     StructureChangedError,
 )
-from .file_identity import APPLICATION_ID, check_header, refuse_newer, resolved_path
+from .file_identity import (
+    APPLICATION_ID,
+    check_header,
+    path_problem,
+    refuse_newer,
+    resolved_path,
+)
 from .paths import ensure_private_dir
 from .sqlite_errors import translate_sqlite_errors
 
@@ -101,6 +108,8 @@ class DataFileInfo:
     # Ways the file's schema differs from this program's: writes are refused.
     schema_problems: tuple[str, ...] = ()
     file_id: str | None = None
+    # Worth telling whoever opened the file (a name another program left in write_context).
+    notices: tuple[str, ...] = ()
 
     @property
     def writable(self) -> bool:
@@ -148,7 +157,8 @@ def open_database(
     _schema_cookie = _pragma("schema_version")
     _info = DataFileInfo(path=path, schema_version=_pragma("user_version"),
                          read_only=read_only, created=not exists,
-                         schema_problems=tuple(problems), file_id=_file_id(problems))
+                         schema_problems=tuple(problems), file_id=_file_id(problems),
+                         notices=_notices(problems))
     return _info
 
 
@@ -235,10 +245,7 @@ def backup_to(destination: str | os.PathLike[str]) -> Path:
     beside it (`NAME.seal.json`) and in this installation's anchors.
     """
     target = resolved_path(destination)
-    if target.exists():
-        raise DataFileError(f"{target} already exists; choose a new file name.")
-    if not target.parent.is_dir():
-        raise DataFileError(f"The folder {target.parent} does not exist; choose another.")
+    _refuse_backup_target(target)
     try:
         with translate_sqlite_errors():
             migrations.copy_database(database.connection(), target)
@@ -249,6 +256,26 @@ def backup_to(destination: str | os.PathLike[str]) -> Path:
         anchor_file(target).unlink(missing_ok=True)
         raise
     return target
+
+
+def _refuse_backup_target(target: Path) -> None:
+    try:
+        os.stat(target)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise path_problem(target, exc) from exc
+    else:
+        raise DataFileError(f"{target} already exists; choose a new file name.")
+    try:
+        folder = os.stat(target.parent)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise DataFileError(
+                f"The folder {target.parent} does not exist; choose another.") from exc
+        raise path_problem(target.parent, exc) from exc
+    if not stat.S_ISDIR(folder.st_mode):
+        raise DataFileError(f"{target.parent} is not a folder; choose another.")
 
 
 def anchor_file(backup: Path) -> Path:
@@ -354,10 +381,11 @@ def _open_schema(path: Path, read_only: bool) -> list[str]:
         return problems
     if not read_only:
         _switch_to_wal(database.busy_timeout)
-        with translate_sqlite_errors():
-            anchor = migrations.upgrade(database.connection(), path)
-        if anchor is not None:
-            seal_store.record_anchor(anchor, path)
+        if _pragma("user_version") < schema_version_known():
+            with translate_sqlite_errors():
+                anchor = migrations.upgrade(database.connection(), path)
+            if anchor is not None:
+                seal_store.record_anchor(anchor, path)
     elif _pragma("user_version") < schema_version_known():
         raise ReadOnlyFileError(
             f"{path} was written by an older version and needs upgrading, but it is read-only.")
@@ -372,6 +400,18 @@ def _file_id(problems: list[str]) -> str | None:
             return None  # the table may be among what another program removed
         raise
     return None if row is None else row[0]
+
+
+def _notices(problems: list[str]) -> tuple[str, ...]:
+    # Our transactions empty write_context before they commit: a row there was
+    # left by another program, and its edits would be recorded under that name.
+    if problems:
+        return ()
+    left = database.execute_sql("SELECT actor FROM write_context").fetchall()
+    return tuple(
+        f"Another program left the operator name {actor!r} in the data file (write_context): "
+        "changes it made while it was there are recorded under that name, unsealed. "
+        "The next change made here clears it." for (actor,) in left)
 
 
 def _writable(path: Path) -> bool:

@@ -33,14 +33,20 @@ def differences(execute: Execute, version: int) -> list[str]:
         return ["the file says it is at schema version 0, yet it holds tables: "
                 "its version number was changed by another program"]
     found = []
-    for key in sorted(expected.keys() - actual.keys()):
-        found.append(f"{_label(key)} is missing")
-    for key in sorted(actual.keys() - expected.keys()):
-        found.append(f"{_label(key)} is not part of this program's schema")
-    for key in sorted(expected.keys() & actual.keys()):
-        if expected[key] != actual[key]:
+    for key in sorted(expected.keys() | actual.keys(), key=_order):
+        if key not in actual:
+            found.append(f"{_label(key)} is missing")
+        elif key not in expected:
+            found.append(f"{_label(key)} is not part of this program's schema")
+        elif expected[key] != actual[key]:
             found.append(_changed(key, execute, version))
     return found
+
+
+def _order(key: tuple[str, str]) -> tuple[int, str]:
+    # Tables first: a missing table explains the indexes and triggers missing with it.
+    kind, name = key
+    return ({"table": 0, "view": 1, "index": 2, "trigger": 3}.get(kind, 4), name)
 
 
 @functools.cache

@@ -138,6 +138,20 @@ def _check_table(execute: Execute, table: str, id_column: str, findings: SealFin
         findings.foreign[table] = foreign
 
 
+def covered_ids(execute: Execute, table: str, ids: list[int]) -> set[int]:
+    """Which of `ids` (rows of `table`) some seal covers: for marking a page of rows."""
+    if not ids:
+        return set()
+    low, high = min(ids), max(ids)
+    # Ranges never overlap: those that meet [low, high] end inside it, but for
+    # at most one that starts inside and ends beyond. Both lookups use the index.
+    ranges = execute("SELECT first_id, last_id FROM seal_range WHERE table_name = ? "
+                     "AND last_id BETWEEN ? AND ?", (table, low, high)).fetchall()
+    ranges += execute("SELECT first_id, last_id FROM seal_range WHERE table_name = ? "
+                      "AND last_id > ? ORDER BY last_id LIMIT 1", (table, high)).fetchall()
+    return {row_id for row_id in ids if any(first <= row_id <= last for first, last in ranges)}
+
+
 def unsealed_ids(execute: Execute, table: str, id_column: str) -> list[int]:
     """The ids of `table`'s rows that no seal covers (another program wrote them)."""
     ranges = iter(execute("SELECT first_id, last_id FROM seal_range WHERE table_name = ? "

@@ -98,6 +98,8 @@ def _run_command(args: argparse.Namespace) -> int:
     info = db.open_database(where, create=getattr(args, "creates_file", False))
     if info.created:
         say(f"Created a new data file at {info.path}.")
+    for notice in info.notices:
+        say(f"inventory: note: {notice}")
     services.add_low_stock_listener(_warn_low_stock)
     db.database.on_waiting = _say_waiting
     try:

@@ -10,7 +10,7 @@ from ..models import StockItem, StockItemHistory, StockMovement
 from ..quantity import decimal_to_units
 from . import validation
 from ._write import announce_low_stock, writing
-from .ledger import append_movement
+from .ledger import append_movement, movement_with_key
 from .queries import get_item
 from .rows import ItemRow
 
@@ -44,6 +44,7 @@ def create_item(
             earlier = StockItem.get_or_none(StockItem.op_key == key)
             if earlier is not None:
                 return _replayed_item(earlier, fields, initial, key)
+            _refuse_key_of_a_movement(key)
         _refuse_duplicate_sku(fields["sku"])
         # An empty item is at or below any threshold: flag it now, as
         # update_item would, or it would never show as needing attention.
@@ -153,6 +154,13 @@ def _refuse_duplicate_sku(sku: str | None, except_id: int | None = None) -> None
     other = query.first()
     if other is not None:
         raise DuplicateSkuError(f"The SKU {sku!r} is already used by {other.name}.")
+
+
+def _refuse_key_of_a_movement(key: str) -> None:
+    movement_id = movement_with_key(key)
+    if movement_id is not None:
+        raise ConflictError(f"The operation key {key!r} was already used for movement "
+                            f"{movement_id}; use a new key for this item.")
 
 
 def _has_movements(item_id: int) -> bool:

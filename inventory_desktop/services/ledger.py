@@ -35,6 +35,7 @@ _INSERT_MOVEMENT = (
 )
 _ALERT_SENT = "SELECT low_stock_alert_sent FROM stock_item WHERE id = ?"
 _MOVEMENT_BY_KEY = "SELECT id FROM stock_movement WHERE op_key = ?"
+_ITEM_BY_KEY = "SELECT name FROM stock_item WHERE op_key = ?"
 
 
 class _Item(NamedTuple):
@@ -90,6 +91,7 @@ def replayed(
         return None
     found = database.execute_sql(_MOVEMENT_BY_KEY, (op_key,)).fetchone()
     if found is None:
+        _refuse_key_of_an_item(op_key)
         return None
     earlier_id = found[0]
     earlier = _movement(earlier_id)
@@ -104,6 +106,20 @@ def replayed(
             f"The operation key {op_key!r} was already used for movement {earlier.id} "
             f"({earlier.movement_type} of {earlier.item_name}).")
     return dataclasses.replace(earlier, replayed=True)
+
+
+def _refuse_key_of_an_item(op_key: str) -> None:
+    # One namespace for keys: a key that created an item names that operation.
+    item = database.execute_sql(_ITEM_BY_KEY, (op_key,)).fetchone()
+    if item is not None:
+        raise ConflictError(f"The operation key {op_key!r} was already used to create "
+                            f"{item[0]}; use a new key for this movement.")
+
+
+def movement_with_key(op_key: str) -> int | None:
+    """The id of the movement booked with `op_key`, if any."""
+    found = database.execute_sql(_MOVEMENT_BY_KEY, (op_key,)).fetchone()
+    return None if found is None else found[0]
 
 
 def _item_for_update(item_id: int) -> _Item:

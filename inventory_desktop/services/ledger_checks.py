@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 
+from .. import clock
 from ..db import NUMBERING_LIMIT, database
 from ..quantity import format_units
 from .rows import Finding
@@ -124,12 +125,12 @@ def time_findings() -> list[Finding]:
     """Times another tool wrote in another format, or movements dated before their predecessor."""
     found = []
     for movement_id, created_at, previous in database.execute_sql(_MOVEMENT_TIMES):
-        if previous is not None and created_at is not None and created_at < previous:
-            detail = (f"movement {movement_id} is dated {created_at}, before the movement "
-                      f"recorded ahead of it ({previous})")
-        else:
+        if clock.stored_or_none(created_at) is None:
             detail = (f"movement {movement_id} has the time {created_at!r}, which is not a "
                       "UTC time written YYYY-MM-DDTHH:MM:SS.SSSZ")
+        else:
+            detail = (f"movement {movement_id} is dated {created_at}, before the movement "
+                      f"recorded ahead of it ({previous})")
         found.append(Finding("times", detail))
     found += [
         Finding("times", "its created_at or updated_at is not a UTC time written "

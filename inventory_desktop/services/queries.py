@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import peewee
 
-from .. import clock
+from .. import clock, seal_check
 from ..db import database
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..errors import ConflictError, DataFileError, NotFoundError, ValidationError
 from ..models import AuditLog, StockItem, StockItemHistory, StockMovement
 from ..quantity import to_decimal
 from ..sqlite_errors import translate_sqlite_errors
@@ -211,7 +211,16 @@ def audit_entries(
     query = query.order_by(a.id.desc())
     if limit is not None:
         query = query.limit(_page_size(limit))
-    return [audit_row(values) for values in query.tuples()]
+    rows = list(query.tuples())
+    sealed = _sealed_audit_ids([values[0] for values in rows])
+    return [audit_row(values, values[0] in sealed) for values in rows]
+
+
+def _sealed_audit_ids(ids: list[int]) -> set[int]:
+    try:
+        return seal_check.covered_ids(database.execute_sql, "audit_log", ids)
+    except DataFileError:
+        return set()  # no seal tables: another program removed them
 
 
 def _items() -> peewee.ModelSelect:

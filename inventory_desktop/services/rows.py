@@ -79,6 +79,9 @@ class AuditRow:
     changes: dict[str, list[Any]]
     actor: str
     at: str
+    # False for an entry no seal covers: written by another program, whose
+    # actor name is whatever that program put there.
+    sealed: bool = True
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,16 @@ def history_row(values: tuple) -> ItemHistoryRow:
     )
 
 
-def audit_row(values: tuple) -> AuditRow:
+def audit_row(values: tuple, sealed: bool = True) -> AuditRow:
     (id_, table, row_id, action, changes, actor, at) = values
     return AuditRow(id=id_, table_name=table, row_id=row_id, action=action,
-                    changes=json.loads(changes), actor=actor, at=at)
+                    changes=_changes(changes), actor=str(actor), at=str(at), sealed=sealed)
+
+
+def _changes(stored: object) -> dict[str, list[Any]]:
+    # Another program may have stored anything here; show it rather than fail.
+    try:
+        changes = json.loads(stored)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return {"(unreadable)": [None, str(stored)]}
+    return changes if isinstance(changes, dict) else {"(unreadable)": [None, str(stored)]}

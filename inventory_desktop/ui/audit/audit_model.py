@@ -101,7 +101,8 @@ class AuditTableModel(PagedTableModel[AuditRow]):
 
     def texts(self, row: AuditRow) -> tuple[str, ...]:
         record = f"{_TABLES.get(row.table_name, row.table_name)} #{row.row_id}"
-        return (time_text(row.at), row.actor, _ACTIONS.get(row.action, row.action), record,
+        who = row.actor if row.sealed else f"{row.actor} (another program, not sealed)"
+        return (time_text(row.at), who, _ACTIONS.get(row.action, row.action), record,
                 changes_text(row.action, row.changes))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

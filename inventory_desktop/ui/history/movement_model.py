@@ -68,8 +68,8 @@ class MovementTableModel(PagedTableModel[MovementRow]):
         onwards, so the cost is what was recorded since, whatever the filters.
         """
         top_id = self.row_at(0).id if self._rows else 0
-        since = (clock.from_stored(self.row_at(0).created_at) if self._rows
-                 else self._reloaded_at)
+        newest = clock.stored_or_none(self.row_at(0).created_at) if self._rows else None
+        since = newest or self._reloaded_at
         f = self._filter
         if f.since is not None:
             since = max(since, f.since.astimezone())

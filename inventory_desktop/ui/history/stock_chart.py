@@ -51,8 +51,9 @@ def read_series(
     item = services.get_item(item_id)
     movements = services.list_movements(
         item_id=item_id, since=since, until=until, limit=CHART_POINTS)
-    points = tuple(
-        (clock.from_stored(m.created_at), m.balance_after) for m in reversed(movements))
+    # A time another program wrote in some other form cannot be placed: skipped.
+    points = tuple((moment, m.balance_after) for m in reversed(movements)
+                   if (moment := clock.stored_or_none(m.created_at)) is not None)
     end = until.astimezone(dt.UTC) if until is not None else dt.datetime.now(dt.UTC)
     if points:
         end = max(end, points[-1][0])

@@ -42,6 +42,20 @@ from .watcher import DataFileWatcher
 
 _READ_ONLY_STYLE = "background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #e0c46c;"
 _LOW_STOCK_MESSAGE_MS = 15_000
+_NOTICE_MS = 30_000
+
+
+def _banner_text(info: db.DataFileInfo) -> str:
+    path = html.escape(str(info.path))
+    if info.schema_problems:
+        first = html.escape(info.schema_problems[0])
+        more = len(info.schema_problems) - 1
+        return (f"<b>Changed by another program:</b> the structure of {path} is not this "
+                f"program's ({first}{f', and {more} more' if more else ''}), so nothing can be "
+                "written to it. You can look up stock, view history and back it up; "
+                "<tt>inventory verify</tt> lists every change. Restore the file from a backup.")
+    return (f"<b>Read-only:</b> {path} cannot be changed (the file or its folder is not "
+            "writable). You can look up stock, view history and back it up.")
 
 
 class MainWindow(QMainWindow):
@@ -141,11 +155,11 @@ class MainWindow(QMainWindow):
         info = db.current_file()
         data_files.remember_file(info.path)
         self.setWindowTitle(f"{info.path.name} — Inventory")
-        self.banner.setVisible(info.read_only)
-        self.banner.setText(
-            f"<b>Read-only:</b> {html.escape(str(info.path))} cannot be changed (the file "
-            "or its folder is not writable). You can look up stock, view history and back it up.")
+        self.banner.setVisible(not info.writable)
+        self.banner.setText(_banner_text(info))
         self.reload()
+        if info.notices:
+            self.statusBar().showMessage(" ".join(info.notices), _NOTICE_MS)
         self.watcher.start()
 
     def switch_to(self, path: str | Path, *, create: bool = False) -> bool:
@@ -181,7 +195,8 @@ class MainWindow(QMainWindow):
 
     @property
     def read_only(self) -> bool:
-        return db.current_file().read_only
+        """True when nothing may be written: a read-only file, or one changed by another program."""
+        return not db.current_file().writable
 
     def reload(self) -> None:
         """Reload every item in the background, keeping filter, sort and selection."""

@@ -39,6 +39,8 @@ class DataFileWatcher(QObject):
 
     def check(self) -> bool:
         """Look once; returns True (after calling on_change) when the file changed."""
+        # A reader that held the -wal back may have gone: give the space back.
+        db.tidy_wal()
         version = self._version()
         if version is None or version == self._seen:
             return False
