@@ -5,8 +5,10 @@
 
 Steps: the bundle's size against its budget; `--version`; command-line work on a
 temporary data file (add an item, receive, list as JSON and check it, a refusal
-that must be a sentence, verify); the GUI self-test offscreen; and the same
-self-test on a real X11 window under Xvfb (the xcb plugin and its libraries).
+that must be a sentence, verify); the GUI self-test offscreen; the same
+self-test on a real X11 window under Xvfb (the xcb plugin and its libraries);
+and on Linux, scripts/install-linux.sh into a scratch HOME, the installed
+program's self-test through its launcher, then the uninstall.
 Each step prints one line; the first failure stops the run with its reason and
 exit code 1. scripts/bundle_smoke.sh builds the bundle and then runs this.
 """
@@ -48,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("skipped: self-test on X11 (--no-xcb)")
             else:
                 smoke.check_self_test_on_x11()
+            if sys.platform.startswith("linux"):
+                smoke.check_install(args.bundle)
         except StepFailed as failure:
             print(f"FAILED: {failure}", file=sys.stderr)
             return 1
@@ -61,7 +65,7 @@ class Smoke:
     def __init__(self, executable: Path, scratch: Path) -> None:
         self.executable = executable
         self.data_file = scratch / "smoke.sqlite3"
-        home = scratch / "home"
+        self.home = home = scratch / "home"
         self.env = {key: value for key, value in os.environ.items()
                     if key not in ("INVENTORY_DB", "QT_QPA_PLATFORM", "DISPLAY")}
         self.env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
@@ -71,9 +75,10 @@ class Smoke:
             raise SystemExit(f"FAILED: there is no bundled program at {executable}; "
                              "build it first: scripts/build.sh")
 
-    def run(self, *args: str, expect: int = 0, **env: str) -> subprocess.CompletedProcess[str]:
-        """Run the bundled program; fail the step unless it exits with `expect`."""
-        command = [str(self.executable), *args]
+    def run(self, *args: str, expect: int = 0, program: Path | None = None,
+            **env: str) -> subprocess.CompletedProcess[str]:
+        """Run the bundled program (or `program`); fail the step unless it exits `expect`."""
+        command = [str(program or self.executable), *args]
         try:
             done = subprocess.run(command, env={**self.env, **env}, capture_output=True,
                                   text=True, timeout=STEP_TIMEOUT_S)
@@ -117,8 +122,8 @@ class Smoke:
         print("ok: command line: items add, receive, items list --json (17.5 kg), "
               "a refusal as a sentence, verify")
 
-    def check_self_test(self, platform: str, **env: str) -> None:
-        done = self.run("--self-test", QT_QPA_PLATFORM=platform, **env)
+    def check_self_test(self, platform: str, program: Path | None = None, **env: str) -> None:
+        done = self.run("--self-test", program=program, QT_QPA_PLATFORM=platform, **env)
         reported = SELF_TEST_OK.search(done.stdout)
         if reported is None or f"({platform};" not in reported.group(0):
             raise StepFailed(f"--self-test on {platform} did not report a painted window:\n"
@@ -140,6 +145,23 @@ class Smoke:
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+    def check_install(self, bundle: Path) -> None:
+        self._install_linux(str(bundle))
+        self.check_self_test("offscreen", self.home / ".local" / "bin" / "inventory-desktop")
+        self._install_linux("--uninstall")
+        leftovers = sorted(map(str, self.home.rglob("inventory-desktop*")))
+        if leftovers:
+            raise StepFailed(f"the uninstall left {', '.join(leftovers)}")
+        print("ok: installed in a scratch HOME, started through its launcher, uninstalled")
+
+    def _install_linux(self, *args: str) -> None:
+        done = subprocess.run(["bash", str(ROOT / "scripts" / "install-linux.sh"), *args],
+                              env=self.env, capture_output=True, text=True,
+                              timeout=STEP_TIMEOUT_S)
+        if done.returncode != 0:
+            raise StepFailed(f"install-linux.sh {' '.join(args)} exited {done.returncode}:\n"
+                             f"{done.stdout}{done.stderr}")
 
 
 def disk_usage_mb(folder: Path) -> float:
