@@ -13,7 +13,16 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtGui import QFontMetrics, QImage
+from PySide6.QtWidgets import QApplication
+
+from ... import db, services
+from .app import make_application
+from .main_window import MainWindow
 
 PAINT_TIMEOUT_S = 20.0
 ITEM_NAME = "Self-test flour"
@@ -22,6 +31,17 @@ _started = time.perf_counter()
 
 class SelfTestFailure(Exception):
     """A check failed; the message is the sentence to print."""
+
+
+class PaintSeen(QObject):
+    """An event filter that notes when the watched widget gets its first paint event."""
+
+    painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
 
 
 def run_self_test() -> int:
@@ -41,16 +61,10 @@ def run_self_test() -> int:
 
 
 def _open_and_check(scratch: Path) -> str:
-    from PySide6.QtCore import QSettings
-
     # Before the first QSettings: the window reads and writes its layout and
     # the recent-files list there, and the user's own must stay untouched.
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(kind, QSettings.Scope.UserScope, str(scratch / "settings"))
-    from ... import db, services
-    from .app import make_application
-    from .main_window import MainWindow
-
     application = make_application()
     db.open_database(scratch / "self-test.sqlite3")
     try:
@@ -69,18 +83,8 @@ def _open_and_check(scratch: Path) -> str:
             f"{_clock_label()} ({platform}; {checks})")
 
 
-def _wait_for_paint(application, window) -> float:
+def _wait_for_paint(application: QApplication, window: MainWindow) -> float:
     """Process events until the table has painted once; the time from process start."""
-    from PySide6.QtCore import QEvent, QObject
-
-    class PaintSeen(QObject):
-        painted = False
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.painted = True
-            return False
-
     seen = PaintSeen()
     window.table.viewport().installEventFilter(seen)
     _process_until(application, lambda: seen.painted, "the window did not paint")
@@ -89,14 +93,15 @@ def _wait_for_paint(application, window) -> float:
     return _seconds_since_start()
 
 
-def _wait_for_items(application, window) -> None:
+def _wait_for_items(application: QApplication, window: MainWindow) -> None:
     # The items arrive from a worker thread, through the event loop.
     _process_until(application, lambda: window.model.rowCount() > 0 and not window.loader.busy,
                    "the item table stayed empty")
     application.processEvents()  # the new rows have now been painted
 
 
-def _process_until(application, done, failure: str) -> None:
+def _process_until(application: QApplication, done: Callable[[], bool],
+                   failure: str) -> None:
     deadline = time.monotonic() + PAINT_TIMEOUT_S
     while not done():
         if time.monotonic() > deadline:
@@ -105,12 +110,8 @@ def _process_until(application, done, failure: str) -> None:
         time.sleep(0.001)
 
 
-def _check_window(window) -> str:
+def _check_window(window: MainWindow) -> str:
     """Look at what was painted: the window, the item's row, its text, the icon."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QFontMetrics
-    from PySide6.QtWidgets import QApplication
-
     shot = window.grab().toImage()
     if shot.isNull() or shot.width() < 100 or shot.height() < 100:
         raise SelfTestFailure(f"the window grab is empty ({shot.width()}x{shot.height()})")
@@ -136,7 +137,7 @@ def _check_window(window) -> str:
     return "1 item in the table, its text and the SVG icon drawn"
 
 
-def _colours(image, area) -> int:
+def _colours(image: QImage, area: QRect) -> int:
     """How many different colours the pixels of `area` in `image` have (capped at 64)."""
     seen: set[int] = set()
     for y in range(max(area.top(), 0), min(area.bottom() + 1, image.height())):
