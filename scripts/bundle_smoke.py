@@ -150,7 +150,12 @@ class Smoke:
         self._install_linux(str(bundle))
         self.check_self_test("offscreen", self.home / ".local" / "bin" / "inventory-desktop")
         self._install_linux("--uninstall")
-        leftovers = sorted(map(str, self.home.rglob("inventory-desktop*")))
+        # Only the installer's places: the program's own per-user folders (its data,
+        # settings and keys) are the user's, and the uninstall must leave them.
+        data_home = Path(self.env["XDG_DATA_HOME"])
+        places = (self.home / ".local", data_home / "applications", data_home / "icons")
+        leftovers = sorted(str(path) for place in places
+                           for path in place.rglob("inventory-desktop*"))
         if leftovers:
             raise StepFailed(f"the uninstall left {', '.join(leftovers)}")
         print("ok: installed in a scratch HOME, started through its launcher, uninstalled")

@@ -65,6 +65,11 @@ def _open_and_check(scratch: Path) -> str:
     # the recent-files list there, and the user's own must stay untouched.
     for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(kind, QSettings.Scope.UserScope, str(scratch / "settings"))
+    # Whatever else opening a file keeps per user (paths.py's folders) goes to the
+    # scratch folder too. On Linux the XDG variables decide where those are;
+    # Windows and macOS ignore them.
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        os.environ[variable] = str(scratch / variable.lower())
     application = make_application()
     db.open_database(scratch / "self-test.sqlite3")
     try:
