@@ -115,11 +115,12 @@ def _movements(items: int, movements: int):
 
 def measure(path: Path) -> dict[str, object]:
     """Open the window on `path`, type into the filter, open the history; the figures."""
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
     from PySide6.QtTest import QTest
 
     from inventory_desktop import db
     from inventory_desktop.ui.shell import app as gui_app
+    from inventory_desktop.ui.shell.self_test import PaintSeen
 
     application = gui_app.make_application()
 
@@ -141,14 +142,6 @@ def measure(path: Path) -> dict[str, object]:
             self.tick()
             self.timer.stop()
             return self.longest * 1000
-
-    class PaintSeen(QObject):
-        painted = False
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.painted = True
-            return False
 
     def until_painted(widget, started: float) -> float:
         seen = PaintSeen()

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import sys
 
+# Hidden (not in --help): checks the built bundle, see ui/shell/self_test.py.
+SELF_TEST_OPTION = "--self-test"
+
 
 def main(argv: list[str] | None = None) -> int:
     """Open the desktop window (no command) or run a command-line command."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == [SELF_TEST_OPTION]:
+        from .ui.shell.self_test import run_self_test
+
+        return run_self_test()
     if _wants_window(args):
         return gui_main(args)
     from .cli import main as cli_main
