@@ -3,17 +3,24 @@
 Both sides write to files the program created (same schema, same triggers,
 WAL, synchronous=FULL, foreign_keys=ON) on the same disk, in BEGIN IMMEDIATE
 transactions, one receipt per transaction. The raw side runs the statements
-the services run per receipt (captured with a trace callback): write the
-actor, read the item, insert the movement (the triggers then update the item
-and write history and audit), read the alert flag, read the movement back,
-clear the actor, commit. The ratio therefore measures our own Python overhead.
+the services run per receipt (captured with a trace callback): check the
+schema cookie, write the actor, note the newest ids, read the item, insert the
+movement (the triggers then update the item and write history and audit), read
+the alert flag, read the movement back, clear the actor, read the new rows and
+seal them (digests, HMAC, two inserts), commit, then read and rewrite the
+anchor record in its own small file. The ratio therefore measures our own Python overhead.
 Rounds are short and alternate which side goes first, so drift (other load,
 the disk's cache) falls on both.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
+import json
+import os
+import secrets
 import statistics
 import time
 from pathlib import Path
@@ -29,8 +36,9 @@ _ITEM = (
 _BY_KEY = "SELECT id FROM stock_movement WHERE op_key = ?"
 _INSERT = (
     "INSERT INTO stock_movement (stock_item_id, quantity_change, movement_type, reason, notes, "
-    "reference_type, reference_id, balance_after, created_by, op_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "reference_type, reference_id, balance_after, created_by, op_key, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+    "COALESCE((SELECT created_at FROM last_movement_at), '')))"
 )
 _ALERT = "SELECT low_stock_alert_sent FROM stock_item WHERE id = ?"
 _MOVEMENT = (
@@ -41,6 +49,12 @@ _MOVEMENT = (
 )
 
 
+_HIGH_WATER = ("SELECT (SELECT COALESCE(max(id), 0) FROM stock_movement), "
+               "(SELECT COALESCE(max(history_id), 0) FROM stock_item_history), "
+               "(SELECT COALESCE(max(id), 0) FROM audit_log)")
+_SEALED = (("stock_movement", "id"), ("stock_item_history", "history_id"), ("audit_log", "id"))
+
+
 class RawReceipts:
     """Receipts booked with plain sqlite3, statement for statement as the services do."""
 
@@ -48,13 +62,19 @@ class RawReceipts:
         self.connection = raw_connection(path)
         self.item_id = item_id
         self.keys = itertools.count()
+        self.secret = secrets.token_bytes(32)
+        self.file_id = self.connection.execute("SELECT file_id FROM data_file").fetchone()[0]
+        self.anchor = os.open(path.with_name(path.name + ".anchor"), os.O_RDWR | os.O_CREAT,
+                              0o600)
 
     def receive(self, units: int, with_key: bool) -> tuple:
         run = self.connection.execute
         key = f"raw-{next(self.keys)}" if with_key else None
         run("BEGIN IMMEDIATE")
         try:
+            run("PRAGMA schema_version").fetchone()
             run("INSERT INTO write_context (id, actor) VALUES (1, ?)", ("bench",))
+            before = run(_HIGH_WATER).fetchone()
             if key is not None:
                 assert run(_BY_KEY, (key,)).fetchone() is None
             item = run(_ITEM, (self.item_id,)).fetchone()
@@ -65,11 +85,38 @@ class RawReceipts:
                 run(_ALERT, (self.item_id,)).fetchone()
             row = run(_MOVEMENT, (movement_id, 1)).fetchone()
             run("DELETE FROM write_context WHERE id = 1")
+            seq, digest = self._seal(run, before)
             run("COMMIT")
         except BaseException:
             run("ROLLBACK")
             raise
+        record = f"inventory-anchor-1 {self.file_id} {seq:020d} {digest}\n".encode()
+        older = os.pread(self.anchor, len(record), 0).split()
+        if len(older) != 4 or int(older[2]) < seq:
+            os.pwrite(self.anchor, record, 0)
         return row
+
+    def _seal(self, run, before: tuple) -> tuple[int, str]:
+        ranges = []
+        for (table, column), start in zip(_SEALED, before, strict=True):
+            cursor = run(f"SELECT * FROM {table} WHERE {column} > ? ORDER BY {column}", (start,))
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+            digests = [hashlib.sha256(json.dumps(
+                sorted([n, v] for n, v in zip(names, values, strict=True) if v is not None),
+                separators=(",", ":")).encode()).hexdigest()[:32] for values in rows]
+            ranges.append([table, rows[0][0], rows[-1][0], ",".join(digests)])
+        newest = run("SELECT seq, digest FROM seal ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, previous = (newest[0] + 1, newest[1]) if newest else (1, "")
+        digest = hmac.new(self.secret, json.dumps([previous, seq, ranges]).encode(),
+                          hashlib.sha256).hexdigest()
+        run("INSERT INTO seal (seq, kind, key_id, sealed_by, sealed_at, digest) "
+            "VALUES (?, 'write', 'bench', 'bench', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)",
+            (seq, digest))
+        run("INSERT INTO seal_range (seq, table_name, first_id, last_id, rows_digest) VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?)"] * len(ranges)),
+            [value for r in ranges for value in (seq, *r)])
+        return seq, digest
 
 
 def _time_ops(book, count: int) -> float:
@@ -107,6 +154,7 @@ def run(directory: Path, *, rounds: int, per_round: int, with_key: bool = False)
             rates.append(_time_ops(book, per_round))
     report = services.verify()
     raw.connection.close()
+    os.close(raw.anchor)
     db.close_database()
     # Each round's two sides ran back to back: their ratio cancels slow drift
     # (fsync latency here swings several-fold with other load), so the ratio

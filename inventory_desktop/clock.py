@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from .errors import ValidationError
 
@@ -76,4 +77,7 @@ def parse_moment(text: str, *, end_of_day: bool = False, what: str = "date") -> 
 
 def now_stored() -> str:
     """The current moment as stored text."""
-    return to_stored(dt.datetime.now(dt.UTC))
+    # Every write seals with it: the time module is a few times quicker than datetime.
+    seconds, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+    return (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+            + f".{nanoseconds // 1_000_000:03d}Z")

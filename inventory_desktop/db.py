@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import os
+import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +49,9 @@ WAIT_NOTICE_AFTER = 1.0
 # The -wal file is cut back to this size when a checkpoint resets it, and is
 # checkpointed (to zero) once it grew past it and no reader holds it back.
 WAL_SIZE_LIMIT = 16 * 1024 * 1024
+# The -wal grows past its limit only while a reader holds it back: looking
+# every few writes is enough (a receipt adds about 50 KB).
+_TIDY_EVERY = 20
 # The largest id the triggers accept (2**52); SQLite's own limit is 2**63 - 1.
 NUMBERING_LIMIT = 4_503_599_627_370_496
 _log = logging.getLogger("inventory_desktop")
@@ -58,7 +62,13 @@ schema_version_known = migrations.newest_version
 
 
 class _LedgerDatabase(peewee.SqliteDatabase):
-    """peewee's SQLite database, with the environment's failures as sentences on every query."""
+    """peewee's SQLite database, with the environment's failures as sentences on every query.
+
+    Its connections wait at most _LOCK_POLL_MS in SQLite's busy handler: a
+    write lock is asked for again and again (begin) up to `busy_timeout`, so
+    that Ctrl+C gets through and a long wait can be told. Reads in WAL mode
+    never wait for writers.
+    """
 
     busy_timeout = DEFAULT_BUSY_TIMEOUT
     on_waiting: Callable[[], None] | None = None
@@ -70,27 +80,26 @@ class _LedgerDatabase(peewee.SqliteDatabase):
     def begin(self, lock_type=None):
         if lock_type != "IMMEDIATE":
             return super().begin(lock_type)
-        connection = self.connection()
-        connection.execute(f"PRAGMA busy_timeout = {_LOCK_POLL_MS}")
-        try:
-            self._begin_immediate_waiting()
-        finally:
-            connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        with peewee.__exception_wrapper__:
+            begin_immediate(self.connection(), self.busy_timeout, self.on_waiting)
 
-    def _begin_immediate_waiting(self) -> None:
-        started = time.monotonic()
-        told = False
-        while True:
-            try:
-                super().begin("IMMEDIATE")
-                return
-            except peewee.OperationalError as exc:
-                waited = time.monotonic() - started
-                if not _is_busy(exc) or waited >= self.busy_timeout:
-                    raise
-                if not told and waited >= WAIT_NOTICE_AFTER and self.on_waiting is not None:
-                    told = True
-                    self.on_waiting()
+
+def begin_immediate(connection: sqlite3.Connection, timeout: float,
+                    on_waiting: Callable[[], None] | None = None) -> None:
+    """BEGIN IMMEDIATE, asked for in short waits until `timeout` seconds have passed."""
+    started = time.monotonic()
+    told = False
+    while True:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            waited = time.monotonic() - started
+            if not _is_busy(exc) or waited >= timeout:
+                raise
+            if not told and waited >= WAIT_NOTICE_AFTER and on_waiting is not None:
+                told = True
+                on_waiting()
 
 
 # Deferred: the path is known only when the user has chosen a file.
@@ -120,6 +129,10 @@ _info: DataFileInfo | None = None
 _identity: tuple[int, int] | None = None  # (device, inode) of the file as opened
 _schema_cookie: int | None = None  # PRAGMA schema_version when the schema was last checked
 _commits = 0
+# Found once per open file, not per write: looking the folders up costs more
+# than a receipt's own Python work.
+_anchors: seal_store.AnchorBook | None = None
+_key: seal_store.SealKey | None = None
 
 
 def open_database(
@@ -131,9 +144,10 @@ def open_database(
     With `create=False` a missing or empty file is refused instead of made an
     inventory file: only adding the first item (or File → New) starts one.
     """
-    global _info, _identity, _schema_cookie
+    global _info, _identity, _schema_cookie, _anchors, _key
     close_database()
     path = resolved_path(path)
+    _anchors, _key = seal_store.anchor_book(), None
     exists = check_header(path, schema_version_known())
     if not exists:
         if not create:
@@ -210,20 +224,21 @@ def write_transaction(actor: str) -> Iterator[None]:
         raise RuntimeError("write_transaction() cannot be nested")
     info = current_file()
     _refuse_unwritable(info)
-    key = seal_store.own_key()
+    key = seal_key()
+    # Our own statements around the caller's go to the connection directly:
+    # through peewee they cost more Python than SQLite's own work.
+    execute = database.connection().execute
     try:
         with translate_sqlite_errors(), database.atomic("IMMEDIATE"):
-            # REPLACE: a row another tool committed and forgot must neither block
-            # our writes nor lend its name to them.
-            _refuse_changed_schema()
-            database.execute_sql(
-                "INSERT OR REPLACE INTO write_context (id, actor) VALUES (1, ?)", (actor,)
-            )
-            before = seal.high_water(database.execute_sql)
+            _refuse_changed_schema(execute("PRAGMA schema_version").fetchone()[0])
+            # REPLACE: a row another tool committed and forgot must neither
+            # block our writes nor lend its name to them.
+            execute("INSERT OR REPLACE INTO write_context (id, actor) VALUES (1, ?)", (actor,))
+            before = seal.high_water(execute)
             yield
-            database.execute_sql("DELETE FROM write_context WHERE id = 1")
-            anchor = seal.seal_new_rows(database.execute_sql, before, key=key,
-                                        file_id=info.file_id or "", actor=actor)
+            execute("DELETE FROM write_context WHERE id = 1")
+            anchor = seal.seal_new_rows(execute, before, key=key, file_id=info.file_id or "",
+                                        actor=actor)
             _refuse_moved_file()
     except DiskFullError as error:
         raise _numbering_exhausted() or error from error
@@ -234,8 +249,25 @@ def write_transaction(actor: str) -> Iterator[None]:
             "written. 'inventory verify' checks the file.") from refusal
     _commits += 1
     if anchor is not None:
-        seal_store.record_anchor(anchor, info.path)
-    tidy_wal()
+        anchors().record(anchor, info.path)
+    if _commits % _TIDY_EVERY == 0:
+        tidy_wal()
+
+
+def seal_key() -> seal_store.SealKey:
+    """This installation's seal key (made on the first write ever)."""
+    global _key
+    if _key is None:
+        _key = seal_store.own_key()
+    return _key
+
+
+def anchors() -> seal_store.AnchorBook:
+    """Where this installation keeps its seal anchors."""
+    global _anchors
+    if _anchors is None:
+        _anchors = seal_store.anchor_book()
+    return _anchors
 
 
 def backup_to(destination: str | os.PathLike[str]) -> Path:
@@ -307,15 +339,14 @@ def tidy_wal() -> None:
     except peewee.sqlite3.Error:
         _log.info("the -wal of %s could not be checkpointed yet", info.path)
     finally:
-        connection.execute(f"PRAGMA busy_timeout = {int(database.busy_timeout * 1000)}")
+        connection.execute(f"PRAGMA busy_timeout = {_LOCK_POLL_MS}")
 
 
-def _refuse_changed_schema() -> None:
+def _refuse_changed_schema(cookie: int) -> None:
     # The schema is compared at open; another program may change it while the
     # file stays open (the window can stay open for days). SQLite bumps the
     # schema cookie on every change, so only then is it compared again.
     global _info, _schema_cookie
-    cookie = database.execute_sql("PRAGMA schema_version").fetchone()[0]
     if cookie == _schema_cookie or _info is None:
         return
     problems = schema_check.differences(database.execute_sql, _pragma("user_version"))
@@ -357,7 +388,7 @@ def _anchor_backup(target: Path) -> None:
     if newest is None or info.file_id is None:
         return
     anchor = seal_store.Anchor(info.file_id, newest[0], newest[1])
-    seal_store.record_anchor(anchor, target)
+    anchors().record(anchor, target)
     text = json.dumps({"file_id": anchor.file_id, "seq": anchor.seq, "digest": anchor.digest})
     descriptor = os.open(anchor_file(target), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
@@ -382,10 +413,13 @@ def _open_schema(path: Path, read_only: bool) -> list[str]:
     if not read_only:
         _switch_to_wal(database.busy_timeout)
         if _pragma("user_version") < schema_version_known():
+            connection = database.connection()
             with translate_sqlite_errors():
-                anchor = migrations.upgrade(database.connection(), path)
+                anchor = migrations.upgrade(
+                    connection, path,
+                    begin=lambda: begin_immediate(connection, database.busy_timeout))
             if anchor is not None:
-                seal_store.record_anchor(anchor, path)
+                anchors().record(anchor, path)
     elif _pragma("user_version") < schema_version_known():
         raise ReadOnlyFileError(
             f"{path} was written by an older version and needs upgrading, but it is read-only.")
@@ -494,7 +528,7 @@ def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
     database.busy_timeout = busy_timeout
     database.init(
         target,
-        timeout=busy_timeout,
+        timeout=_LOCK_POLL_MS / 1000,
         pragmas={"foreign_keys": 1, "synchronous": "FULL",
                  "journal_size_limit": WAL_SIZE_LIMIT},
         uri=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -61,7 +61,9 @@ def apply(connection: sqlite3.Connection, versions: list[tuple[int, Path]]) -> N
         connection.execute(f"PRAGMA user_version = {version}")
 
 
-def upgrade(connection: sqlite3.Connection, path: Path) -> seal_store.Anchor | None:
+def upgrade(
+    connection: sqlite3.Connection, path: Path, *, begin: Callable[[], None] | None = None,
+) -> seal_store.Anchor | None:
     """Apply every pending migration to the open file at `path`, all or nothing.
 
     Returns the seal the upgrade appended, for the caller to anchor once committed.
@@ -70,7 +72,10 @@ def upgrade(connection: sqlite3.Connection, path: Path) -> seal_store.Anchor | N
     # inside a transaction: set it around, check the keys before committing.
     connection.execute("PRAGMA foreign_keys = OFF")
     try:
-        connection.execute("BEGIN IMMEDIATE")
+        if begin is None:
+            connection.execute("BEGIN IMMEDIATE")
+        else:
+            begin()  # waits its turn while another process holds the write lock
         try:
             anchor = _upgrade_locked(connection, path)
             connection.execute("COMMIT")

@@ -157,19 +157,15 @@ def digested_rows(cursor: Any, id_column: str) -> Iterator[tuple[int, bytes]]:
     order = sorted(range(len(names)), key=names.__getitem__)
     id_index = names.index(id_column)
     for row in cursor:
-        pairs = [[names[i], _plain(row[i])] for i in order if row[i] is not None]
-        yield row[id_index], json.dumps(pairs, ensure_ascii=True,
-                                         separators=(",", ":")).encode("ascii")
+        pairs = [[names[i], row[i]] for i in order if row[i] is not None]
+        yield row[id_index], _encode(pairs).encode("ascii")
 
 
-def _plain(value: object) -> object:
-    # Columns hold integers and text; another tool may store a REAL or a BLOB,
-    # which must digest differently from the text that looks the same.
-    if isinstance(value, float):
-        return ["real", repr(value)]
-    if isinstance(value, bytes):
-        return ["blob", value.hex()]
-    return value
+# Columns hold integers and text. Another tool may store a REAL (JSON writes
+# it with its decimal point, unlike an integer or a text) or a BLOB, which must
+# digest differently from any text: it becomes ["blob", hex].
+_encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"),
+                           default=lambda blob: ["blob", bytes(blob).hex()]).encode
 
 
 def _run_range(table: str, run: list[tuple[int, bytes]]) -> SealRange:

@@ -5,8 +5,8 @@ folder, owner-only. Keys copied from another computer (to check seals made
 there) go in its `seal-keys/` folder as `<anything>.key`.
 
 The anchor: for each data file (by its id and path), the newest seal this
-installation made, kept in a small SQLite file in the user's data folder. A
-data file whose newest seals were cut off no longer reaches its anchor.
+installation made, kept in a small file in the user's data folder. A data
+file whose newest seals were cut off no longer reaches its anchor.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import hashlib
 import logging
 import os
 import secrets
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from . import paths
 
 KEY_FILE = "seal.key"
 EXTRA_KEYS_DIR = "seal-keys"
-ANCHOR_FILE = "seal-anchors.sqlite3"
+ANCHOR_FOLDER = "seal-anchors"
 _log = logging.getLogger("inventory_desktop")
 
 
@@ -114,93 +113,105 @@ def _create_key(path: Path) -> bytes:
     return found
 
 
-class _AnchorBook:
-    """The anchors file, opened once per process and shared by its threads."""
+class AnchorBook:
+    """The anchors kept in one folder: a small fixed-length file per data file.
 
-    def __init__(self) -> None:
+    One record is overwritten in place after each write (no fsync): any seal
+    this installation wrote is a true anchor, so a record a little old, after
+    a power cut or a race between two processes, only detects a little less.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / ANCHOR_FOLDER
         self._lock = threading.Lock()
-        self._connection: sqlite3.Connection | None = None
-        self._path: Path | None = None
-
-    def _open(self) -> sqlite3.Connection:
-        path = paths.data_dir() / ANCHOR_FILE
-        if self._connection is None or self._path != path:
-            paths.ensure_private_dir(path.parent)
-            if not path.exists():
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            connection = sqlite3.connect(path, timeout=10.0, isolation_level=None,
-                                         check_same_thread=False)
-            connection.execute("PRAGMA journal_mode = WAL")
-            # Losing the newest anchor update in a power cut only makes the
-            # anchor a little older: a lower bound is still a true one.
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS anchor (file_id TEXT NOT NULL, path TEXT NOT NULL, "
-                "seq INTEGER NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (file_id, path))")
-            self._connection, self._path = connection, path
-        return self._connection
+        self._open_files: dict[str, int] = {}
 
     def record(self, anchor: Anchor, data_file: Path) -> None:
-        with self._lock:
-            self._open().execute(
-                "INSERT INTO anchor (file_id, path, seq, digest) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (file_id, path) DO UPDATE SET seq = excluded.seq, "
-                "digest = excluded.digest WHERE excluded.seq > anchor.seq",
-                (anchor.file_id, str(data_file), anchor.seq, anchor.digest))
+        """Remember `anchor` as the newest seal of `data_file` (never moves backwards).
+
+        Called after the commit: a failure here must not make a committed write
+        look failed, so it is logged and the anchor simply stays older.
+        """
+        try:
+            with self._lock:
+                descriptor = self._file(anchor.file_id, data_file)
+                older = _parse(os.pread(descriptor, _RECORD_LENGTH, 0), anchor.file_id)
+                if older is None or older.seq < anchor.seq:
+                    os.pwrite(descriptor, _record(anchor), 0)
+        except OSError:
+            _log.warning("could not record the seal anchor for %s", data_file, exc_info=True)
 
     def reset(self, anchor: Anchor | None, file_id: str, data_file: Path) -> None:
+        """Make `anchor` the anchor of `data_file`, even if older (after a restore)."""
         with self._lock:
-            connection = self._open()
-            connection.execute("DELETE FROM anchor WHERE file_id = ? AND path = ?",
-                               (file_id, str(data_file)))
-            if anchor is not None:
-                connection.execute(
-                    "INSERT INTO anchor (file_id, path, seq, digest) VALUES (?, ?, ?, ?)",
-                    (anchor.file_id, str(data_file), anchor.seq, anchor.digest))
+            descriptor = self._file(file_id, data_file)
+            os.pwrite(descriptor, _record(anchor) if anchor else bytes(_RECORD_LENGTH), 0)
 
     def find(self, file_id: str, data_file: Path) -> Anchor | None:
-        with self._lock:
-            row = self._open().execute(
-                "SELECT seq, digest FROM anchor WHERE file_id = ? AND path = ?",
-                (file_id, str(data_file))).fetchone()
-        return None if row is None else Anchor(file_id, row[0], row[1])
+        """The newest seal this installation made in `data_file`, if any."""
+        try:
+            with (self.folder / _name(file_id, data_file)).open("rb") as handle:
+                return _parse(handle.read(_RECORD_LENGTH), file_id)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            _log.warning("could not read the seal anchor of %s", data_file, exc_info=True)
+            return None
 
     def close(self) -> None:
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-            self._connection = self._path = None
+            for descriptor in self._open_files.values():
+                os.close(descriptor)
+            self._open_files.clear()
+
+    def _file(self, file_id: str, data_file: Path) -> int:
+        name = _name(file_id, data_file)
+        descriptor = self._open_files.get(name)
+        if descriptor is None:
+            paths.ensure_private_dir(self.folder)
+            descriptor = os.open(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+            self._open_files[name] = descriptor
+        return descriptor
 
 
-_book = _AnchorBook()
+_RECORD = "inventory-anchor-1 {file_id} {seq:020d} {digest}\n"
+_RECORD_LENGTH = len(_RECORD.format(file_id="0" * 32, seq=0, digest="0" * 64))
 
 
-def record_anchor(anchor: Anchor, data_file: Path) -> None:
-    """Remember `anchor` as the newest seal of `data_file` (never moves backwards).
-
-    Called after the commit: a failure here must not make a committed write
-    look failed, so it is logged and the anchor simply stays older.
-    """
-    try:
-        _book.record(anchor, data_file)
-    except (OSError, sqlite3.Error):
-        _log.warning("could not record the seal anchor for %s", data_file, exc_info=True)
+@functools.lru_cache(maxsize=64)
+def _name(file_id: str, data_file: Path) -> str:
+    # The same data file at another path (a backup, a copy) has its own anchor.
+    return hashlib.sha256(f"{file_id}\0{data_file}".encode()).hexdigest()[:32] + ".anchor"
 
 
-def reset_anchor(anchor: Anchor | None, file_id: str, data_file: Path) -> None:
-    """Make `anchor` the anchor of `data_file`, even if older (after a restore)."""
-    _book.reset(anchor, file_id, data_file)
+def _record(anchor: Anchor) -> bytes:
+    return _RECORD.format(file_id=anchor.file_id, seq=anchor.seq,
+                          digest=anchor.digest).encode("ascii")
 
 
-def find_anchor(file_id: str, data_file: Path) -> Anchor | None:
-    """The newest seal this installation made in `data_file`, if any."""
-    try:
-        return _book.find(file_id, data_file)
-    except (OSError, sqlite3.Error):
-        _log.warning("could not read the seal anchors", exc_info=True)
+def _parse(data: bytes, file_id: str) -> Anchor | None:
+    parts = data.decode("ascii", "replace").split()
+    if len(parts) != 4 or parts[0] != "inventory-anchor-1" or parts[1] != file_id:
+        return None  # empty, torn by a power cut, or reset: no anchor
+    if not parts[2].isdigit():
         return None
+    return Anchor(file_id, int(parts[2]), parts[3])
+
+
+_books: dict[Path, AnchorBook] = {}
+
+
+def anchor_book(folder: Path | None = None) -> AnchorBook:
+    """The anchors kept in `folder` (default: this installation's data folder)."""
+    folder = paths.data_dir() if folder is None else folder
+    book = _books.get(folder)
+    if book is None:
+        book = _books[folder] = AnchorBook(folder)
+    return book
 
 
 def forget_open_files() -> None:
-    """Close the anchors file (tests switch the data folder between runs)."""
-    _book.close()
+    """Close every anchors file (tests switch the data folder between runs)."""
+    for book in _books.values():
+        book.close()
+    _books.clear()

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from inventory_desktop import db
+from inventory_desktop import db, seal_store
 
 TABLES = ("stock_item", "stock_movement", "stock_item_history", "audit_log", "write_context")
 
@@ -25,6 +25,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     yield
     db.close_database()
+    seal_store.forget_open_files()
 
 
 @pytest.fixture

@@ -101,9 +101,10 @@ def test_the_wal_gives_its_space_back_once_a_long_reader_goes(tmp_path, monkeypa
     assert grown > 256 * 1024  # the reader pins the -wal: it can only grow
     reader.execute("COMMIT")
     reader.close()
-    services.add_stock(item.id, "1")  # the next write checkpoints and truncates
+    for _ in range(db._TIDY_EVERY):  # the writes look at the -wal's size every so often
+        services.add_stock(item.id, "1")
     assert wal.stat().st_size <= 256 * 1024
-    assert services.get_item(item.id).quantity == 61
+    assert services.get_item(item.id).quantity == 60 + db._TIDY_EVERY
     db.close_database()
     assert snapshot(path)["stock_movement"]  # everything is in the main file
 

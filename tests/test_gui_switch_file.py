@@ -148,7 +148,8 @@ def test_opening_another_file_closes_history_and_audit_windows(
 
 
 def busy_timeout_ms() -> int:
-    return db.database.connection().execute("PRAGMA busy_timeout").fetchone()[0]
+    """How long a write waits for another program's lock before saying the file is busy."""
+    return int(db.database.busy_timeout * 1000)
 
 
 def test_the_window_opens_files_with_a_short_busy_timeout(

@@ -103,7 +103,7 @@ def test_without_the_anchor_a_cut_tail_is_said_to_be_undetectable(data_file, kit
     # Another computer opening the file has no anchor for it: verify says what
     # it cannot know instead of claiming more.
     seal_store.forget_open_files()
-    (paths.data_dir() / seal_store.ANCHOR_FILE).unlink()
+    shutil.rmtree(paths.data_dir() / seal_store.ANCHOR_FOLDER)
     report = services.verify()
     assert report.ok
     assert any("cannot tell whether its newest writes were cut off" in n for n in report.notes)

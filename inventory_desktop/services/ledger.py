@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sqlite3
 from typing import NamedTuple
 
 from ..db import database
@@ -36,6 +37,13 @@ _INSERT_MOVEMENT = (
 _ALERT_SENT = "SELECT low_stock_alert_sent FROM stock_item WHERE id = ?"
 _MOVEMENT_BY_KEY = "SELECT id FROM stock_movement WHERE op_key = ?"
 _ITEM_BY_KEY = "SELECT name FROM stock_item WHERE op_key = ?"
+
+
+def _run(sql: str, params: tuple) -> sqlite3.Cursor:
+    # Only ever inside a write transaction, which already turns SQLite's
+    # failures into sentences: the connection directly, without peewee's
+    # per-statement Python (a receipt runs four of these).
+    return database.connection().execute(sql, params)
 
 
 class _Item(NamedTuple):
@@ -69,7 +77,7 @@ def append_movement(
             f"{item.name} cannot hold more than {format_units(MAX_UNITS)} {item.unit}.",
             "quantity")
     ref_type, ref_id = reference or (None, None)
-    movement_id = database.execute_sql(_INSERT_MOVEMENT, (
+    movement_id = _run(_INSERT_MOVEMENT, (
         item_id, change, movement_type, reason, notes, ref_type, ref_id, balance, actor, op_key,
     )).lastrowid
     went_low = not item.low_stock_alert_sent and _alert_raised(item_id)
@@ -89,7 +97,7 @@ def replayed(
     """
     if op_key is None:
         return None
-    found = database.execute_sql(_MOVEMENT_BY_KEY, (op_key,)).fetchone()
+    found = _run(_MOVEMENT_BY_KEY, (op_key,)).fetchone()
     if found is None:
         _refuse_key_of_an_item(op_key)
         return None
@@ -110,7 +118,7 @@ def replayed(
 
 def _refuse_key_of_an_item(op_key: str) -> None:
     # One namespace for keys: a key that created an item names that operation.
-    item = database.execute_sql(_ITEM_BY_KEY, (op_key,)).fetchone()
+    item = _run(_ITEM_BY_KEY, (op_key,)).fetchone()
     if item is not None:
         raise ConflictError(f"The operation key {op_key!r} was already used to create "
                             f"{item[0]}; use a new key for this movement.")
@@ -118,14 +126,14 @@ def _refuse_key_of_an_item(op_key: str) -> None:
 
 def movement_with_key(op_key: str) -> int | None:
     """The id of the movement booked with `op_key`, if any."""
-    found = database.execute_sql(_MOVEMENT_BY_KEY, (op_key,)).fetchone()
+    found = _run(_MOVEMENT_BY_KEY, (op_key,)).fetchone()
     return None if found is None else found[0]
 
 
 def _item_for_update(item_id: int) -> _Item:
     values = None
     if item_id in ROW_IDS:
-        values = database.execute_sql(_ITEM_FOR_UPDATE, (item_id,)).fetchone()
+        values = _run(_ITEM_FOR_UPDATE, (item_id,)).fetchone()
     if values is None:
         raise NotFoundError(f"There is no item with id {item_id}.")
     item = _Item(*values)
@@ -135,7 +143,7 @@ def _item_for_update(item_id: int) -> _Item:
 
 
 def _alert_raised(item_id: int) -> bool:
-    return bool(database.execute_sql(_ALERT_SENT, (item_id,)).fetchone()[0])
+    return bool(_run(_ALERT_SENT, (item_id,)).fetchone()[0])
 
 
 @functools.cache
@@ -147,5 +155,5 @@ def _movement_by_id_sql() -> str:
 
 
 def _movement(movement_id: int) -> MovementRow:
-    values = database.execute_sql(_movement_by_id_sql(), (movement_id, 1)).fetchone()
+    values = _run(_movement_by_id_sql(), (movement_id, 1)).fetchone()
     return movement_row(values)

@@ -61,9 +61,9 @@ def accept_foreign_rows(*, user: str | None = None) -> int:
         if not ranges:
             return 0
         anchor = seal.append_seal(database.execute_sql, "accepted", ranges,
-                                  key=seal_store.own_key(), file_id=info.file_id or "",
+                                  key=db.seal_key(), file_id=info.file_id or "",
                                   actor=actor)
-    seal_store.record_anchor(anchor, info.path)
+    db.anchors().record(anchor, info.path)
     return sum(r.last_id - r.first_id + 1 for r in ranges)
 
 
@@ -99,7 +99,7 @@ def _write_context() -> list[Finding]:
 def _seals(info: db.DataFileInfo, notes: list[str]) -> seal_check.SealFindings:
     if info.file_id is None:
         return seal_check.SealFindings()
-    anchor = seal_store.find_anchor(info.file_id, info.path)
+    anchor = db.anchors().find(info.file_id, info.path)
     found = seal_check.check_seals(database.execute_sql, keys=seal_store.known_keys(),
                                    file_id=info.file_id, anchor=anchor)
     notes += _seal_notes(found, anchor)
