@@ -226,6 +226,7 @@ def test_migrating_an_older_file_takes_a_backup_first(tmp_path, schema_dir):
 
     backups = list(path.parent.glob("*.backup*"))
     assert len(backups) == 1, backups
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600  # as private as the file
     with sqlite3.connect(backups[0]) as copy:
         assert copy.execute("PRAGMA user_version").fetchone()[0] == current
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

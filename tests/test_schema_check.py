@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import raw, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from inventory_desktop import db, services
 from inventory_desktop.cli import main as cli_main
@@ -143,3 +145,41 @@ def test_a_file_with_our_id_and_someone_elses_tables_is_a_sentence(tmp_path, cap
         assert "Traceback" not in captured.err
         assert "structure was changed" in captured.err or "Structure:" in captured.out
     assert path.read_bytes() == before
+
+
+def _objects(path: Path) -> list[tuple[str, str, str]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
+    finally:
+        connection.close()
+
+
+def _altered(kind: str, name: str, sql: str) -> list[str]:
+    """Statements that change one schema object and keep its name."""
+    if kind == "table":
+        return [f'ALTER TABLE "{name}" ADD COLUMN extra_note TEXT']
+    if kind == "index":
+        return [f'DROP INDEX "{name}"']
+    if kind == "view":
+        return [f'DROP VIEW "{name}"', sql.replace("AS", "AS /* theirs */", 1)]
+    body_end = sql.rstrip().rfind("END")
+    return [f'DROP TRIGGER "{name}"', sql[:body_end] + "SELECT 1; END"]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pick=st.integers(min_value=0))
+def test_any_one_changed_object_is_named(tmp_path_factory, pick):
+    path = tmp_path_factory.mktemp("schema") / "inventory.sqlite3"
+    db.open_database(path)
+    db.close_database()
+    objects = _objects(path)
+    kind, name, sql = objects[pick % len(objects)]
+    _change(path, _altered(kind, name, sql))
+    info = db.open_database(path)
+    assert any(name in problem for problem in info.schema_problems), (kind, name)
+    assert not info.writable
+    db.close_database()
