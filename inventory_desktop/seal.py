@@ -36,6 +36,7 @@ SEALED_TABLES: tuple[tuple[str, str], ...] = (
 )
 _ROW_DIGEST_CHARS = 32
 _RANGE_PREFIX = "range:"
+_PER_ROW_UP_TO = 64  # rows sealed one digest each; more in one run share a digest
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,33 @@ def per_row_ranges(table: str, rows: Iterable[tuple[int, bytes]]) -> list[SealRa
     if run:
         ranges.append(_run_range(table, run))
     return ranges
+
+
+def chunked_ranges(table: str, rows: Iterable[tuple[int, bytes]],
+                   chunk: int = 4096) -> list[SealRange]:
+    """Runs of consecutive rows in chunks, one digest each: for sealing many rows at once.
+
+    A bulk of rows another program wrote (a migration from elsewhere, an
+    import) is accepted in chunks so the seal stays small; a change is then
+    named by its chunk rather than its row.
+    """
+    ranges: list[SealRange] = []
+    run: list[tuple[int, bytes]] = []
+    for row in rows:
+        if run and (row[0] != run[-1][0] + 1 or len(run) == chunk):
+            ranges.append(_chunk_range(table, run))
+            run = []
+        run.append(row)
+    if run:
+        ranges.append(_chunk_range(table, run))
+    return ranges
+
+
+def _chunk_range(table: str, run: list[tuple[int, bytes]]) -> SealRange:
+    if len(run) <= _PER_ROW_UP_TO:
+        return _run_range(table, run)
+    first, last, digest = range_digest(run)  # type: ignore[misc]
+    return SealRange(table, first, last, digest)
 
 
 def range_digest(rows: Iterable[tuple[int, bytes]]) -> tuple[int, int, str] | None:

@@ -172,8 +172,8 @@ def _check_range(table: str, sealed: tuple, rows: list[tuple[int, bytes]],
     if seal.is_range_digest(digest):
         found = seal.range_digest(rows)
         if found is None or found[2] != digest or (found[0], found[1]) != (first, last):
-            findings.problem(f"{row_label(table, first, last)}, sealed when sealing began "
-                             f"(seal {seq}), were changed or removed since")
+            findings.problem(f"{row_label(table, first, last)}, sealed together (seal {seq}), "
+                             "were changed or removed since")
         return
     stored = digest.split(",")
     present = dict(rows)

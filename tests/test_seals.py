@@ -220,7 +220,7 @@ def test_upgrading_an_older_file_seals_what_it_held(tmp_path):
     assert report.ok, report.findings
     assert report.seals == 1  # the baseline, over every row the file held
     with_triggers_off(path, [("UPDATE stock_movement SET notes = 'edited' WHERE id = 2", ())])
-    assert "movements 1–10, sealed when sealing began (seal 1), were changed or removed since" in (
+    assert "movements 1–10, sealed together (seal 1), were changed or removed since" in (
         _seal_details(services.verify()))
 
 

@@ -57,7 +57,7 @@ def accept_foreign_rows(*, user: str | None = None) -> int:
                 cursor = database.execute_sql(
                     f"SELECT * FROM {table} WHERE {id_column} BETWEEN ? AND ? "
                     f"ORDER BY {id_column}", (first, last))
-                ranges += seal.per_row_ranges(table, seal.digested_rows(cursor, id_column))
+                ranges += seal.chunked_ranges(table, seal.digested_rows(cursor, id_column))
         if not ranges:
             return 0
         anchor = seal.append_seal(database.execute_sql, "accepted", ranges,
