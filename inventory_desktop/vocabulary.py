@@ -4,13 +4,21 @@ from __future__ import annotations
 
 UNITS = ("kg", "g", "L", "mL", "piece", "portion", "other")
 MOVEMENT_TYPES = ("in", "out", "adjustment")
-REASONS = ("purchase", "order_usage", "waste", "theft", "correction", "transfer", "initial")
+REASONS = ("purchase", "order_usage", "waste", "theft", "correction", "transfer", "initial",
+           "spoilage", "staff_meal", "miscount", "receiving_error", "stocktake")
 
 # Which reasons fit which action; "initial" is written only by create_item.
 RECEIVE_REASONS = ("purchase", "transfer", "correction")
 DEDUCT_REASONS = ("order_usage", "waste", "theft", "transfer", "correction")
 ADJUST_REASONS = ("correction", "waste", "theft")
 REVERSE_REASONS = ("correction", "purchase", "order_usage", "waste", "theft", "transfer")
+
+# What a stocktake variance can be put down to, in the order the review
+# screen numbers them (1-7; 0 is "unexplained"): the reports then say *why*
+# stock went missing rather than one bare correction.
+VARIANCE_REASONS = ("waste", "theft", "spoilage", "staff_meal", "miscount",
+                    "receiving_error", "transfer")
+UNEXPLAINED = "stocktake"
 
 REASON_LABELS = {
     "purchase": "Purchase",
@@ -20,7 +28,15 @@ REASON_LABELS = {
     "correction": "Correction",
     "transfer": "Transfer",
     "initial": "Initial stock",
+    "spoilage": "Spoilage",
+    "staff_meal": "Staff meal",
+    "miscount": "Miscount",
+    "receiving_error": "Receiving error",
+    "stocktake": "Stocktake (unexplained)",
 }
+
+# The reference type of the adjustments a stocktake posts (reference_id: its id).
+STOCKTAKE = "stocktake"
 
 # The reference type that marks a movement undoing another one.
 REVERSAL = "reversal"

@@ -52,3 +52,8 @@ def add_op_key(parser: argparse.ArgumentParser) -> None:
 
 def add_notes(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notes", default="", help="free text kept with the movement")
+
+
+def stocktake_id(text: str) -> int:
+    """A stocktake number as typed (a leading # is allowed)."""
+    return whole_number(text.strip().removeprefix("#"), "A stocktake id", 1, 2**63 - 1)

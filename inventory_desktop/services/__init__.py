@@ -12,6 +12,20 @@ from pathlib import Path
 
 from .. import db
 from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
+from .areas import (
+    AreaRow,
+    PlaceRow,
+    archive_area,
+    create_area,
+    find_area,
+    get_area,
+    item_places,
+    list_areas,
+    order_area_items,
+    order_areas,
+    place_item,
+    rename_area,
+)
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .queries import (
     MAX_PAGE,
@@ -28,6 +42,21 @@ from .queries import (
 )
 from .rows import AuditRow, Finding, ItemHistoryRow, ItemRow, MovementRow, VerifyReport
 from .stock import add_stock, adjust_stock, deduct_stock, reverse_movement
+from .stocktake_commit import CommitPlan, CommitReport, commit_plan, commit_stocktake
+from .stocktake_sheet import Sheet, SheetLine, stocktake_sheet
+from .stocktakes import (
+    CountRow,
+    StocktakeRow,
+    abandon_stocktake,
+    explain_variance,
+    get_stocktake,
+    item_variance,
+    last_counted,
+    list_stocktakes,
+    record_count,
+    resolve_count,
+    start_stocktake,
+)
 from .verify import accept_foreign_rows, verify
 
 
@@ -38,10 +67,65 @@ def back_up(destination: str | Path) -> Path:
 
 __all__ = [
     "MAX_PAGE",
-    "AuditRow", "Finding", "ItemHistoryRow", "ItemRow", "MovementRow", "VerifyReport",
-    "accept_foreign_rows", "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item",
-    "audit_entries", "back_up", "count_movements", "create_item", "deduct_stock", "delete_item",
-    "find_item", "get_item", "get_movement", "item_history", "items_needing_attention",
-    "list_items", "list_movements", "operator_name", "quantity_on", "remove_low_stock_listener",
-    "restore_item", "reverse_movement", "update_item", "verify",
+    "AreaRow",
+    "AuditRow",
+    "CommitPlan",
+    "CommitReport",
+    "CountRow",
+    "Finding",
+    "ItemHistoryRow",
+    "ItemRow",
+    "MovementRow",
+    "PlaceRow",
+    "Sheet",
+    "SheetLine",
+    "StocktakeRow",
+    "VerifyReport",
+    "abandon_stocktake",
+    "accept_foreign_rows",
+    "add_low_stock_listener",
+    "add_stock",
+    "adjust_stock",
+    "archive_area",
+    "archive_item",
+    "audit_entries",
+    "back_up",
+    "commit_plan",
+    "commit_stocktake",
+    "count_movements",
+    "create_area",
+    "create_item",
+    "deduct_stock",
+    "delete_item",
+    "explain_variance",
+    "find_area",
+    "find_item",
+    "get_area",
+    "get_item",
+    "get_movement",
+    "get_stocktake",
+    "item_history",
+    "item_places",
+    "item_variance",
+    "items_needing_attention",
+    "last_counted",
+    "list_areas",
+    "list_items",
+    "list_movements",
+    "list_stocktakes",
+    "operator_name",
+    "order_area_items",
+    "order_areas",
+    "place_item",
+    "quantity_on",
+    "record_count",
+    "remove_low_stock_listener",
+    "rename_area",
+    "resolve_count",
+    "restore_item",
+    "reverse_movement",
+    "start_stocktake",
+    "stocktake_sheet",
+    "update_item",
+    "verify",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .. import clock
@@ -10,6 +11,7 @@ from ..models import StockItem, StockItemHistory, StockMovement
 from ..quantity import decimal_to_units
 from . import validation
 from ._write import announce_low_stock, writing
+from .areas import set_places
 from .ledger import append_movement, movement_with_key
 from .queries import get_item
 from .rows import ItemRow
@@ -24,6 +26,9 @@ def create_item(
     low_stock_threshold: object = None,
     initial_quantity: object = 0,
     *,
+    pack_size: object = None,
+    pack_name: str | None = None,
+    areas: Sequence[int] = (),
     user: str | None = None,
     op_key: str | None = None,
 ) -> ItemRow:
@@ -37,6 +42,7 @@ def create_item(
         "unit": validation.unit(unit),
         "low_stock_threshold": validation.threshold(low_stock_threshold),
     }
+    packs = _validated_changes({"pack_size": pack_size, "pack_name": pack_name})
     initial = validation.new_quantity(initial_quantity)
     key = validation.op_key(op_key)
     with writing(user) as actor:
@@ -49,7 +55,9 @@ def create_item(
         # An empty item is at or below any threshold: flag it now, as
         # update_item would, or it would never show as needing attention.
         went_low = not initial and fields["low_stock_threshold"] is not None
-        item_id = StockItem.insert(**fields, low_stock_alert_sent=went_low, op_key=key).execute()
+        item_id = StockItem.insert(**fields, **packs, low_stock_alert_sent=went_low,
+                                   op_key=key).execute()
+        set_places(item_id, areas)
         if initial:
             _, went_low = append_movement(item_id, initial, "in", "initial", actor=actor)
         item = get_item(item_id)
@@ -65,12 +73,22 @@ def update_item(
     sku: str | None = UNSET,
     unit: str = UNSET,
     low_stock_threshold: object = UNSET,
+    pack_size: object = UNSET,
+    pack_name: str | None = UNSET,
+    areas: Sequence[int] = UNSET,
     user: str | None = None,
 ) -> ItemRow:
-    """Change an item's details (only the fields given); quantities change only by movements."""
-    changes = _validated_changes(name, sku, unit, low_stock_threshold)
+    """Change an item's details (only the fields given); quantities change only by movements.
+
+    `areas`: the storage areas it is kept in, exactly (see areas.place_item).
+    """
+    changes = _validated_changes({
+        "name": name, "sku": sku, "unit": unit, "low_stock_threshold": low_stock_threshold,
+        "pack_size": pack_size, "pack_name": pack_name})
     with writing(user):
         item = get_item(item_id)
+        if areas is not UNSET:
+            set_places(item_id, areas)
         changes = {k: v for k, v in changes.items() if v != _stored_value(item, k)}
         if not changes:
             return item
@@ -123,25 +141,24 @@ def _set_active(item_id: int, active: bool, user: str | None) -> ItemRow:
         return get_item(item_id)
 
 
-def _validated_changes(name: Any, sku: Any, unit: Any, threshold: Any) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if name is not UNSET:
-        changes["name"] = validation.name(name)
-    if sku is not UNSET:
-        changes["sku"] = validation.sku(sku)
-    if unit is not UNSET:
-        changes["unit"] = validation.unit(unit)
-    if threshold is not UNSET:
-        changes["low_stock_threshold"] = validation.threshold(threshold)
-    return changes
+_VALIDATORS = {
+    "name": validation.name, "sku": validation.sku, "unit": validation.unit,
+    "low_stock_threshold": validation.threshold, "pack_size": validation.pack_size,
+    "pack_name": validation.pack_name,
+}
+_QUANTITIES = ("low_stock_threshold", "pack_size")
+
+
+def _validated_changes(given: dict[str, Any]) -> dict[str, Any]:
+    return {field: _VALIDATORS[field](value) for field, value in given.items()
+            if value is not UNSET}
 
 
 def _stored_value(item: ItemRow, field: str) -> Any:
-    if field == "low_stock_threshold":
-        threshold = item.low_stock_threshold
-        return None if threshold is None else decimal_to_units(threshold)
-    return getattr(item, field)
-
+    value = getattr(item, field)
+    if field in _QUANTITIES:
+        return None if value is None else decimal_to_units(value)
+    return value
 
 
 def _refuse_duplicate_sku(sku: str | None, except_id: int | None = None) -> None:

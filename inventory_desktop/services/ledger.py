@@ -66,6 +66,23 @@ def append_movement(
     op_key: str | None = None,
 ) -> tuple[MovementRow, bool]:
     """Book `change` units; returns the movement and whether the item just went low."""
+    movement_id, went_low = book(item_id, change, movement_type, reason, actor=actor,
+                                 notes=notes, reference=reference, op_key=op_key)
+    return _movement(movement_id), went_low
+
+
+def book(
+    item_id: int,
+    change: int,
+    movement_type: str,
+    reason: str,
+    *,
+    actor: str,
+    notes: str = "",
+    reference: tuple[str, str] | None = None,
+    op_key: str | None = None,
+) -> tuple[int, bool]:
+    """append_movement without reading the movement back: for many movements at once."""
     item = _item_for_update(item_id)
     balance = item.current_quantity + change
     if balance < 0:
@@ -81,7 +98,7 @@ def append_movement(
         item_id, change, movement_type, reason, notes, ref_type, ref_id, balance, actor, op_key,
     )).lastrowid
     went_low = not item.low_stock_alert_sent and _alert_raised(item_id)
-    return _movement(movement_id), went_low
+    return movement_id, went_low
 
 
 def replayed(

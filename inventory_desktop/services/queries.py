@@ -30,7 +30,7 @@ from .validation import sku_key
 ITEM_FIELDS = (
     StockItem.id, StockItem.name, StockItem.sku, StockItem.unit, StockItem.current_quantity,
     StockItem.low_stock_threshold, StockItem.low_stock_alert_sent, StockItem.is_active,
-    StockItem.created_at, StockItem.updated_at,
+    StockItem.created_at, StockItem.updated_at, StockItem.pack_size, StockItem.pack_name,
 )
 MOVEMENT_FIELDS = (
     StockMovement.id, StockMovement.stock_item, StockItem.name, StockItem.sku, StockItem.unit,

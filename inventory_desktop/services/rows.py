@@ -26,6 +26,9 @@ class ItemRow:
     is_active: bool
     created_at: str
     updated_at: str
+    # What one pack holds, in the item's unit (a count is entered as packs + loose).
+    pack_size: Decimal | None = None
+    pack_name: str | None = None
 
     @property
     def is_low(self) -> bool:
@@ -119,12 +122,14 @@ class VerifyReport:
 
 def item_row(values: tuple) -> ItemRow:
     """An ItemRow from a tuple of queries.ITEM_FIELDS."""
-    (id_, name, sku, unit, quantity, threshold, alert, active, created, updated) = values
+    (id_, name, sku, unit, quantity, threshold, alert, active, created, updated,
+     pack_size, pack_name) = values
     return ItemRow(
         id=id_, name=name, sku=sku, unit=unit, quantity=to_decimal(quantity),
         low_stock_threshold=None if threshold is None else to_decimal(threshold),
         low_stock_alert_sent=bool(alert), is_active=bool(active),
         created_at=created, updated_at=updated,
+        pack_size=None if pack_size is None else to_decimal(pack_size), pack_name=pack_name,
     )
 
 

@@ -18,6 +18,8 @@ MAX_SKU = 50
 MAX_NOTES = 2000
 MAX_REFERENCE = 100
 MAX_OP_KEY = 200
+MAX_PACK_NAME = 40
+MAX_AREA_NAME = 100
 _UNITS_BY_LOWER = {unit.lower(): unit for unit in UNITS}
 # The same set the file's trigger enforces: case-folding is then the whole of
 # comparing two SKUs, and no look-alike letter can make a second "FL-55".
@@ -81,6 +83,41 @@ def threshold(value: object) -> int | None:
             "The low-stock threshold cannot be negative.", "low_stock_threshold"
         )
     return units
+
+
+def pack_size(value: object) -> int | None:
+    """What one pack holds, in the item's unit; None (or blank) for no packs."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    units = to_units(value, "pack size", field="pack_size")
+    if units <= 0:
+        raise ValidationError("The pack size must be more than zero.", "pack_size")
+    return units
+
+
+def pack_name(value: object) -> str | None:
+    """What a pack is called ("case", "sack"); None for the plain word "pack"."""
+    if value is None:
+        return None
+    text = _text(value, "pack name").strip()
+    if not text:
+        return None
+    if len(text) > MAX_PACK_NAME:
+        raise ValidationError(f"A pack name can be at most {MAX_PACK_NAME} characters.",
+                              "pack_name")
+    _printable(text, "pack name", "pack_name")
+    return text
+
+
+def area_name(value: object) -> str:
+    text = _text(value, "area name").strip()
+    if not text:
+        raise ValidationError("Enter a name for the storage area.", "area_name")
+    if len(text) > MAX_AREA_NAME:
+        raise ValidationError(f"An area name can be at most {MAX_AREA_NAME} characters.",
+                              "area_name")
+    _printable(text, "area name", "area_name")
+    return text
 
 
 def positive_quantity(value: object, what: str = "quantity") -> int:

@@ -51,7 +51,7 @@ def accept_foreign_rows(*, user: str | None = None) -> int:
     info = db.current_file()
     with writing(user) as actor:
         ranges = []
-        for table, id_column in seal.SEALED_TABLES:
+        for table, id_column in seal.sealed_tables(database.execute_sql).items():
             ids = seal_check.unsealed_ids(database.execute_sql, table, id_column)
             for first, last in seal_check.id_runs(ids):
                 cursor = database.execute_sql(
