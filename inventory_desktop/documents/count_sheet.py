@@ -18,15 +18,15 @@ from .pdf import write_pdf
 
 _STYLE = """
 <style>
-  h2 { font-size: 12pt; margin: 10pt 0 4pt 0; }
+  h2 { font-size: 12pt; margin-top: 12pt; margin-bottom: 4pt; }
   p.meta { font-size: 8pt; color: #444; }
-  table { border-collapse: collapse; width: 100%; }
-  th { background: #e8e8e8; font-weight: bold; text-align: left; font-size: 8pt; }
-  td, th { border: 1px solid #888; padding: 3pt 4pt; font-size: 9pt; }
-  td.number { text-align: right; }
-  td.blank { width: 18%; }
+  th { background-color: #e8e8e8; font-weight: bold; text-align: left; font-size: 8pt; }
+  td { font-size: 9pt; }
 </style>
 """
+# Column widths (percent): the blank columns are wide enough to write in.
+_WIDTHS = {"Item": 34, "SKU": 11, "Unit": 7, "Pack": 12, "Expected": 10, "Packs": 13,
+           "Loose": 13}
 
 
 def write_count_sheet(sheet: Sheet, path: Path, *, paper: str = "a4",
@@ -54,19 +54,22 @@ def sheet_html(sheet: Sheet, *, hide: bool) -> str:
 
 def _table(lines: list[SheetLine], hide: bool) -> str:
     head = ["Item", "SKU", "Unit", "Pack"] + ([] if hide else ["Expected"]) + ["Packs", "Loose"]
-    rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+    spare = _WIDTHS["Expected"] if hide else 0
+    header = "".join(
+        f"<th width='{_WIDTHS[h] + (spare // 2 if h in ('Packs', 'Loose') else 0)}%'>{h}</th>"
+        for h in head)
+    rows = []
     for line in lines:
         cells = [html.escape(line.name), html.escape(line.sku or f"#{line.item_id}"),
                  html.escape(line.unit), html.escape(_pack(line))]
         row = "".join(f"<td>{cell}</td>" for cell in cells)
         if not hide:
-            expected = "" if line.on_hand is None else format_decimal(line.on_hand)
-            row += f"<td class='number'>{expected}</td>"
+            row += f"<td align='right'>{format_decimal(line.on_hand)}</td>"
         packs = "" if line.pack_size else "—"
-        row += f"<td class='blank'>{packs}</td><td class='blank'></td>"
+        row += f"<td align='center'>{packs}</td><td></td>"
         rows.append(f"<tr>{row}</tr>")
-    return "<table cellspacing='0'><thead>" + rows[0] + "</thead><tbody>" + "".join(rows[1:]) \
-        + "</tbody></table>"
+    return ("<table width='100%' border='1' cellspacing='0' cellpadding='5'>"
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _pack(line: SheetLine) -> str:

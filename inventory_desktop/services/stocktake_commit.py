@@ -17,7 +17,7 @@ from .. import clock
 from ..errors import ConflictError, ValidationError
 from ..models import Stocktake
 from ..quantity import MAX_UNITS, format_units, to_decimal
-from ..vocabulary import STOCKTAKE, UNEXPLAINED
+from ..vocabulary import STOCKTAKE, UNEXPLAINED, VARIANCE_REASONS
 from . import stocktake_tally as rules
 from ._write import announce_low_stock, writing
 from .ledger import book
@@ -121,7 +121,7 @@ def _plan(sheet: Sheet, choice: str) -> CommitPlan:
         if rules.explained_total(item.explanation) > abs(variance):
             plan.overexplained.append(name)
             continue
-        parts = rules.split(variance, item.explanation, UNEXPLAINED)
+        parts = rules.split(variance, item.explanation, UNEXPLAINED, VARIANCE_REASONS)
         plan.changes.extend(_changes(item.item_id, name, unit, on_hand, parts, plan))
     return plan
 

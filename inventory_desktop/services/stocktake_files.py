@@ -23,7 +23,7 @@ from . import validation
 from ._write import writing
 from .areas import list_areas
 from .queries import find_item
-from .stocktake_sheet import Sheet, stocktake_sheet
+from .stocktake_sheet import Sheet, SheetLine, stocktake_sheet
 from .stocktakes import insert_count, require_open
 
 HEADER = ("area", "sku", "item_id", "name", "unit", "pack", "expected", "packs", "loose",
@@ -93,12 +93,15 @@ def _checked(sheet: Sheet, text: str) -> ImportReport:
     report = ImportReport()
     areas = {area.name.casefold(): area for area in list_areas(include_archived=True)}
     in_scope = {(line.item_id, line.area_id) for line in sheet.lines}
+    places: dict[int, list[SheetLine]] = {}
+    for line in sheet.lines:
+        places.setdefault(line.item_id, []).append(line)
     items = {line.item_id for line in sheet.lines}
     seen: dict[tuple[int, int | None], int] = {}
     rows, delimiter = _rows(text)
     for number, row in rows:
         try:
-            parsed = _row(number, row, areas, delimiter)
+            parsed = _row(number, row, areas, places, delimiter)
         except InventoryError as error:
             report.problems.append((number, str(error)))
             continue
@@ -114,7 +117,8 @@ def _checked(sheet: Sheet, text: str) -> ImportReport:
     return report
 
 
-def _row(number: int, row: dict[str, str], areas: dict, delimiter: str) -> SheetRow | None:
+def _row(number: int, row: dict[str, str], areas: dict, places: dict[int, list[SheetLine]],
+         delimiter: str) -> SheetRow | None:
     packs_text, loose_text = row.get("packs", "").strip(), row.get("loose", "").strip()
     counted_text = (row.get("counted") or row.get("quantity") or "").strip()
     if not (packs_text or loose_text or counted_text):
@@ -130,20 +134,30 @@ def _row(number: int, row: dict[str, str], areas: dict, delimiter: str) -> Sheet
     area = areas.get(area_name.casefold()) if area_name else None
     if area_name and area is None:
         raise ValidationError(f"unknown storage area {area_name!r}")
+    area_id = None if area is None else area.id
+    if not area_name:
+        area_id, area_name = _only_place(item, places.get(item.id, []))
     counted, packs = _quantity(item, packs_text, loose_text or counted_text, delimiter)
     who = (row.get("counted_by") or "").strip() or None
-    return SheetRow(number, item.id, item.name, None if area is None else area.id,
-                    area_name, counted, packs, who)
+    return SheetRow(number, item.id, item.name, area_id, area_name, counted, packs, who)
+
+
+def _only_place(item, lines: list[SheetLine]) -> tuple[int | None, str]:
+    # A sheet without an area column names the area only for items kept in one.
+    if len(lines) > 1:
+        raise ValidationError(f"{item.name} is kept in "
+                              f"{', '.join(line.area_name for line in lines)}: say which area")
+    return (lines[0].area_id, lines[0].area_name) if lines else (None, "")
 
 
 def _quantity(item, packs_text: str, loose_text: str, delimiter: str
               ) -> tuple[Decimal, int | None]:
-    loose = validation.new_quantity(_number(loose_text, delimiter)) if loose_text else 0
+    loose = validation.new_quantity(_number(loose_text, delimiter), "count") if loose_text else 0
     if not packs_text:
         return to_decimal(loose), None
     if item.pack_size is None:
         raise ValidationError(f"{item.name} has no pack size; put the quantity in 'loose'")
-    packs = validation.new_quantity(_number(packs_text, delimiter))
+    packs = validation.new_quantity(_number(packs_text, delimiter), "number of packs")
     if packs % 10_000:
         raise ValidationError("packs are counted whole")
     whole = packs // 10_000

@@ -129,14 +129,18 @@ def posting(item: ItemTally, on_hand: int, *, uncounted_as_zero: bool) -> tuple[
     return item.counted, item.expected
 
 
-def split(variance: int, explanation: Mapping[str, int], unexplained: str) -> list[tuple[str, int]]:
-    """The variance as (reason, signed units) parts: the explained ones, then the rest.
+def split(variance: int, explanation: Mapping[str, int], unexplained: str,
+          order: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+    """The variance as (reason, signed units) parts: the explained ones (in `order`), then
+    the rest.
 
     Explanation parts are sizes (positive); each takes the variance's sign. A
     part too big for the variance is the caller's to refuse before.
     """
     sign = -1 if variance < 0 else 1
-    parts = [(reason, sign * units) for reason, units in explanation.items() if units]
+    ranked = sorted(explanation.items(),
+                    key=lambda part: order.index(part[0]) if part[0] in order else len(order))
+    parts = [(reason, sign * units) for reason, units in ranked if units]
     rest = variance - sum(units for _, units in parts)
     if rest:
         parts.append((unexplained, rest))

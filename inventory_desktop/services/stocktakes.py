@@ -304,13 +304,13 @@ def _counted(item, quantity: object, packs: object, loose: object) -> tuple[int,
         raise ValidationError("Enter the quantity, or packs and loose units, not both.",
                               "quantity")
     if packs is None:
-        total = validation.new_quantity(loose if quantity is None else quantity)
+        total = validation.new_quantity(loose if quantity is None else quantity, "count")
         return total, None
     if item.pack_size is None:
         raise ValidationError(f"{item.name} has no pack size; enter the quantity instead.",
                               "packs")
     pack_count = _whole_packs(packs)
-    loose_units = 0 if loose in (None, "") else validation.new_quantity(loose)
+    loose_units = 0 if loose in (None, "") else validation.new_quantity(loose, "count")
     size = int(item.pack_size.scaleb(4))
     total = pack_count * size + loose_units
     if total > 9_999_999_999:
@@ -320,7 +320,7 @@ def _counted(item, quantity: object, packs: object, loose: object) -> tuple[int,
 
 
 def _whole_packs(value: object) -> int:
-    units = validation.new_quantity(value)
+    units = validation.new_quantity(value, "number of packs")
     if units % 10_000:
         raise ValidationError("Packs are counted whole; put the rest in loose units.", "packs")
     return units // 10_000
@@ -355,7 +355,7 @@ def _settlement(item, place: tally_rules.PlaceCount, keep: str | None, add_up: b
                 return line.counted, line.expected, f"kept {keep}'s count"
         raise NotFoundError(f"{keep!r} did not count {item.name} there; the counts are by "
                             f"{', '.join(line.counted_by for line in lines)}.")
-    return validation.new_quantity(quantity), _on_hand(item.id), "recounted"
+    return validation.new_quantity(quantity, "count"), _on_hand(item.id), "recounted"
 
 
 def _reason(reason: str) -> str:

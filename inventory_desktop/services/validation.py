@@ -127,10 +127,10 @@ def positive_quantity(value: object, what: str = "quantity") -> int:
     return units
 
 
-def new_quantity(value: object) -> int:
-    units = to_units(value, "new quantity", field="quantity")
+def new_quantity(value: object, what: str = "new quantity") -> int:
+    units = to_units(value, what, field="quantity")
     if units < 0:
-        raise ValidationError("The new quantity cannot be negative.", "quantity")
+        raise ValidationError(f"The {what} cannot be negative.", "quantity")
     return units
 
 
