@@ -48,6 +48,8 @@ class ItemActions:
         self.show_archived.setCheckable(True)
         self.all_history = self._action("&Movement history (all items)", self._all_history)
         self.audit_log = self._action("Audit &log", self._audit_log)
+        self.stocktake = self._action("&Count stock…", self._stocktake, "Ctrl+T")
+        self.storage_areas = self._action("Storage &areas…", self._storage_areas)
         self.about = self._action("&About", window.show_about)
 
     def item_actions(self) -> list[QAction]:
@@ -86,7 +88,8 @@ class ItemActions:
 
         def submit(data: ItemInput) -> ItemRow:
             item = services.create_item(data.name, data.unit, data.sku, data.threshold,
-                                        data.initial_quantity)
+                                        data.initial_quantity, pack_size=data.pack_size,
+                                        pack_name=data.pack_name, areas=data.areas)
             created.append(item)
             return item
 
@@ -103,7 +106,9 @@ class ItemActions:
 
         def submit(data: ItemInput) -> ItemRow:
             return services.update_item(item.id, name=data.name, sku=data.sku, unit=data.unit,
-                                        low_stock_threshold=data.threshold)
+                                        low_stock_threshold=data.threshold,
+                                        pack_size=data.pack_size, pack_name=data.pack_name,
+                                        areas=data.areas)
 
         if ItemDialog.ask(self._window, submit, item):
             self._window.refresh_item(item.id)
@@ -132,6 +137,19 @@ class ItemActions:
         title = "Archive item" if item.is_active else "Restore item"
         run_operation(self._window, title, lambda: change(item.id),
                       lambda: self._window.refresh_item(item.id))
+
+    def _stocktake(self) -> None:
+        from ..stocktake.count_window import StocktakeWindow
+
+        self._window.show_child(StocktakeWindow, lambda: StocktakeWindow(
+            self._window, current_user=self._window.current_user))
+
+    def _storage_areas(self) -> None:
+        from ..stocktake.areas_dialog import AreasDialog
+
+        if self._window.read_only:
+            return
+        AreasDialog(self._window, self._window.current_user).exec()
 
     def _item_history(self) -> None:
         item = self._window.selected_item()

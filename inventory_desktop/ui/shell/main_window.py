@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
         items_menu.addActions(a.item_actions())
         items_menu.addSeparator()
         items_menu.addAction(a.find)
+        stocktake_menu = self.menuBar().addMenu("&Stocktake")
+        stocktake_menu.addActions([a.stocktake, a.storage_areas])
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([a.show_archived, a.all_history, a.audit_log])
         self.menuBar().addMenu("&Help").addAction(a.about)
@@ -270,6 +272,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, _LOW_STOCK_MESSAGE_MS)
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._tray_icon().showMessage("Low stock", text, QSystemTrayIcon.MessageIcon.Warning)
+
+    def current_user(self) -> str | None:
+        """Who is acting at this window (None: the login name)."""
+        return None
+
+    def show_child(self, kind: type, make) -> QWidget:
+        """Raise the open window of `kind`, or open one made by `make()`."""
+        for child in self.findChildren(kind):
+            if child.isWindow() and child.isVisible():
+                child.raise_()
+                child.activateWindow()
+                return child
+        child = make()
+        child.show()
+        return child
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Inventory Desktop", data_files.about_text())
