@@ -147,7 +147,7 @@ def test_the_review_puts_a_variance_down_to_a_reason_with_one_key_and_commits(
     dialog.table.setFocus()
     dialog.table.setCurrentCell(0, 0)
     qtbot.keyClick(dialog.table, Qt.Key.Key_3)  # 3: spoilage
-    assert dialog.table.item(0, 5).text() == "Spoilage 5"
+    assert dialog.table.item(0, 5).text() == "Spoilage 5 kg"
     _guard = never_hang()
     seen: list[str] = []
     when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click(), seen)

@@ -204,7 +204,9 @@ def _text(line: SheetLine, column: int, *, edit: bool = False) -> str:
     if column == EXPECTED:
         return quantity_text(line.expected if line.expected is not None else line.on_hand)
     if column == VARIANCE:
-        return "" if line.variance is None else change_text(line.variance)
+        if line.variance is None:
+            return ""
+        return "0" if line.variance == 0 else change_text(line.variance)
     if column == STATUS:
         return _status(line)
     return ""

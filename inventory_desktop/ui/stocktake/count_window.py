@@ -40,7 +40,7 @@ from .stocktake_files_actions import StocktakeFileActions
 _MODES = (("All lines, in walk order", columns.ALL), ("Not counted yet", columns.UNCOUNTED),
           ("Conflicts to settle", columns.CONFLICTS), ("Largest variance first", columns.LARGEST))
 _ERROR_STYLE = "color: #8a1c14;"
-_WIDTHS = (110, 230, 90, 60, 80, 55, 110, 80, 80)
+_WIDTHS = (120, 250, 90, 60, 80, 55, 110, 80, 80)
 
 
 class StocktakeWindow(QWidget):
@@ -334,7 +334,7 @@ class StocktakeWindow(QWidget):
         header = table.horizontalHeader()
         for column, width in enumerate(_WIDTHS):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(columns.ITEM, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # Status: "conflict: ana 20 / ben 22" fits
         table.selectionModel().currentRowChanged.connect(self._current_changed)
         table.itemDelegate().closeEditor.connect(self._editor_closed)
         return table

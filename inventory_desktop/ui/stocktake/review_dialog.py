@@ -148,7 +148,7 @@ class ReviewDialog(QDialog):
             cells = [name, quantity_text(to_decimal(item.counted), unit),
                      quantity_text(to_decimal(item.expected), unit),
                      change_text(to_decimal(item.variance), unit),
-                     f"{_share(item) * 100:+.1f} %", _reasons(item)]
+                     f"{_share(item) * 100:+.1f} %", _reasons(item, unit)]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column == 0:
@@ -227,14 +227,14 @@ def _share(item: ItemTally) -> Decimal:
     return Decimal(item.variance) / Decimal(item.expected)
 
 
-def _reasons(item: ItemTally) -> str:
+def _reasons(item: ItemTally, unit: str) -> str:
     if not item.explanation:
         return REASON_LABELS[UNEXPLAINED]
-    parts = [f"{REASON_LABELS[reason]} {quantity_text(to_decimal(units))}"
+    parts = [f"{REASON_LABELS[reason]} {quantity_text(to_decimal(units), unit)}"
              for reason, units in item.explanation.items()]
     rest = abs(item.variance) - sum(item.explanation.values())
     if rest:
-        parts.append(f"unexplained {quantity_text(to_decimal(rest))}")
+        parts.append(f"unexplained {quantity_text(to_decimal(rest), unit)}")
     return " · ".join(parts)
 
 
