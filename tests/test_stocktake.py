@@ -183,18 +183,25 @@ def test_commit_is_all_or_nothing_when_it_fails_midway(data_file, kitchen, monke
     before = snapshot(data_file)
     from inventory_desktop.services import stocktake_commit
 
-    real_book, booked = stocktake_commit.book, []
+    real_book_many = stocktake_commit.book_many
 
-    def fail_on_the_second(*args, **kwargs):
-        if booked:
-            raise RuntimeError("the power went out")
-        booked.append(args)
-        return real_book(*args, **kwargs)
+    def post_then_fail(*args, **kwargs):
+        real_book_many(*args, **kwargs)  # every adjustment is in the file...
+        raise RuntimeError("the power went out")  # ...before the stocktake is closed
 
-    monkeypatch.setattr(stocktake_commit, "book", fail_on_the_second)
+    monkeypatch.setattr(stocktake_commit, "book_many", post_then_fail)
     with pytest.raises(RuntimeError):
         services.commit_stocktake(count.id)
-    assert snapshot(data_file) == before  # the first adjustment was rolled back too
+    assert snapshot(data_file) == before  # every adjustment was rolled back
+    assert services.get_stocktake(count.id).state == "open"
+
+
+def test_an_item_archived_after_counting_stops_the_commit_with_its_name(data_file, kitchen):
+    count = services.start_stocktake()
+    services.record_count(count.id, kitchen["flour"], kitchen["dry"], "20")
+    services.archive_item(kitchen["flour"])
+    with pytest.raises(ConflictError, match="Flour was archived after being counted"):
+        services.commit_stocktake(count.id)
     assert services.get_stocktake(count.id).state == "open"
 
 

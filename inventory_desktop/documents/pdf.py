@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextDocument,
 )
+from PySide6.QtWidgets import QApplication
 
 from .. import atomic_files
 
@@ -32,11 +33,15 @@ _BAND_POINTS = 22  # height of the header and of the footer band, in points
 
 
 def gui_application() -> QGuiApplication:
-    """The running Qt application, or an offscreen one made for drawing pages."""
+    """The running Qt application, or an offscreen one made for drawing pages.
+
+    A widgets application, though pages need only fonts: a process that later
+    opens a window (the tests do) cannot turn a plain one into that.
+    """
     app = QGuiApplication.instance()
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["inventory"])
+        app = QApplication(["inventory"])
     return app  # type: ignore[return-value]
 
 

@@ -101,6 +101,33 @@ def book(
     return movement_id, went_low
 
 
+def book_many(rows: list[tuple[int, int, str, str, int]], *, actor: str, notes: str,
+              reference: tuple[str, str]) -> list[int]:
+    """Book many checked movements at once: (item, change, type, reason, balance after) each.
+
+    For a stocktake's commit: the caller computed each balance from the
+    quantities it read in this transaction; the triggers check every one.
+    Returns the items whose low-stock alert these movements raised.
+    """
+    items = sorted({row[0] for row in rows})
+    alerted = _alerted(items)
+    ref_type, ref_id = reference
+    database.connection().executemany(_INSERT_MOVEMENT, [
+        (item, change, kind, reason, notes, ref_type, ref_id, balance, actor, None)
+        for item, change, kind, reason, balance in rows])
+    return sorted(_alerted(items) - alerted)
+
+
+def _alerted(items: list[int]) -> set[int]:
+    alerted: set[int] = set()
+    for start in range(0, len(items), 500):  # SQLite's bound parameters are limited
+        chunk = items[start:start + 500]
+        alerted |= {row[0] for row in _run(
+            f"SELECT id FROM stock_item WHERE low_stock_alert_sent = 1 AND id IN "
+            f"({','.join('?' * len(chunk))})", tuple(chunk))}
+    return alerted
+
+
 def replayed(
     op_key: str | None, item_id: int, movement_type: str, *,
     change: int | None = None, balance_after: int | None = None,

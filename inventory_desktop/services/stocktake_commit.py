@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import clock
+from ..db import database
 from ..errors import ConflictError, ValidationError
 from ..models import Stocktake
 from ..quantity import MAX_UNITS, format_units, to_decimal
 from ..vocabulary import STOCKTAKE, UNEXPLAINED, VARIANCE_REASONS
 from . import stocktake_tally as rules
 from ._write import announce_low_stock, writing
-from .ledger import book
+from .ledger import book_many
 from .queries import get_item
-from .stocktake_sheet import Sheet, stocktake_sheet
+from .stocktake_sheet import Counts, stocktake_counts
 from .stocktakes import StocktakeRow, get_stocktake, require_open
 
 UNCOUNTED_CHOICES = ("keep", "zero")
@@ -64,7 +65,7 @@ class CommitReport:
 
 def commit_plan(stocktake_id: int, *, uncounted: str = "keep") -> CommitPlan:
     """What `commit_stocktake` would post with the counts as they are now."""
-    return _plan(stocktake_sheet(stocktake_id), _choice(uncounted))
+    return _plan(stocktake_counts(stocktake_id), _choice(uncounted))
 
 
 def commit_stocktake(
@@ -77,40 +78,63 @@ def commit_stocktake(
     counts conflict or an explanation no longer fits its variance.
     """
     choice = _choice(uncounted)
-    went_low: list[int] = []
     with writing(user) as actor:
         stocktake = require_open(stocktake_id)
-        sheet = stocktake_sheet(stocktake_id)
-        _refuse_nothing_counted(sheet, choice)
-        plan = _plan(sheet, choice)
+        counts = stocktake_counts(stocktake_id)
+        _refuse_nothing_counted(counts)
+        plan = _plan(counts, choice)
         _refuse_blocked(plan)
-        note = f"Stocktake {stocktake.id}: {stocktake.name}"
-        movement_ids = []
-        for change in plan.changes:
-            movement_id, low = book(
-                change.item_id, int(change.change.scaleb(4)), "adjustment", change.reason,
-                actor=actor, notes=note, reference=(STOCKTAKE, str(stocktake.id)))
-            movement_ids.append(movement_id)
-            if low:
-                went_low.append(change.item_id)
+        _refuse_archived(plan)
+        reference = (STOCKTAKE, str(stocktake.id))
+        went_low = book_many(_movements(plan, counts), actor=actor, reference=reference,
+                             notes=f"Stocktake {stocktake.id}: {stocktake.name}")
+        movement_ids = [row[0] for row in database.execute_sql(
+            "SELECT id FROM stock_movement WHERE reference_type = ? AND reference_id = ? "
+            "ORDER BY id", reference)]
         (Stocktake.update(state="committed", uncounted=choice, closed_by=actor,
                           closed_at=clock.now_stored())
          .where(Stocktake.id == stocktake_id).execute())
         committed = get_stocktake(stocktake_id)
-    for item_id in dict.fromkeys(went_low):
+    for item_id in went_low:
         announce_low_stock(get_item(item_id))
     return CommitReport(committed, plan, movement_ids)
 
 
-def _plan(sheet: Sheet, choice: str) -> CommitPlan:
+def _movements(plan: CommitPlan, counts: Counts) -> list[tuple[int, int, str, str, int]]:
+    # Balances from the quantities read in this transaction, part after part.
+    balances = dict(counts.on_hand)
+    rows = []
+    for change in plan.changes:
+        units = int(change.change.scaleb(4))
+        balances[change.item_id] += units
+        rows.append((change.item_id, units, "adjustment", change.reason,
+                     balances[change.item_id]))
+    return rows
+
+
+def _refuse_archived(plan: CommitPlan) -> None:
+    items = sorted({change.item_id for change in plan.changes})
+    archived = []
+    for start in range(0, len(items), 500):  # SQLite's bound parameters are limited
+        chunk = items[start:start + 500]
+        archived += [name for (name,) in database.execute_sql(
+            f"SELECT name FROM stock_item WHERE is_active = 0 AND id IN "
+            f"({','.join('?' * len(chunk))}) ORDER BY name", chunk)]
+    if archived:
+        raise ConflictError(
+            f"{_listed(archived)} {'was' if len(archived) == 1 else 'were'} archived after "
+            "being counted: restore them to post their variance. Nothing was posted.")
+
+
+def _plan(counts: Counts, choice: str) -> CommitPlan:
     plan = CommitPlan([], [], [], [], [], [])
-    names = {line.item_id: (line.name, line.unit) for line in sheet.lines}
-    for item in sorted(sheet.items.values(), key=lambda i: names[i.item_id][0].casefold()):
+    names = counts.names
+    for item in sorted(counts.items.values(), key=lambda i: names[i.item_id][0].casefold()):
         name, unit = names[item.item_id]
         if item.state == rules.CONFLICT:
             plan.conflicts.append(name)
             continue
-        on_hand = sheet.on_hand[item.item_id]
+        on_hand = counts.on_hand[item.item_id]
         posting = rules.posting(item, on_hand, uncounted_as_zero=choice == "zero")
         if item.state in (rules.UNCOUNTED, rules.PARTIAL):
             (plan.counted_as_zero if posting else plan.left_unchanged).append(name)
@@ -145,12 +169,12 @@ def _changes(item_id: int, name: str, unit: str, on_hand: int,
     return changes
 
 
-def _refuse_nothing_counted(sheet: Sheet, choice: str) -> None:
+def _refuse_nothing_counted(counts: Counts) -> None:
     # Committing a count nobody made would only close it (or, counting the
     # uncounted as zero, empty the whole stock): surely a slip.
-    if all(line.state == rules.UNCOUNTED for line in sheet.lines):
+    if all(item.state == rules.UNCOUNTED for item in counts.items.values()):
         raise ConflictError(
-            f"Nothing was counted in stocktake {sheet.stocktake.id} yet; count first, or "
+            f"Nothing was counted in stocktake {counts.stocktake.id} yet; count first, or "
             "abandon it. Nothing was posted.")
 
 

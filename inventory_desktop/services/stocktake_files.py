@@ -24,7 +24,7 @@ from ._write import writing
 from .areas import list_areas
 from .queries import find_item
 from .stocktake_sheet import Sheet, SheetLine, stocktake_sheet
-from .stocktakes import insert_count, require_open
+from .stocktakes import insert_counts, require_open
 
 HEADER = ("area", "sku", "item_id", "name", "unit", "pack", "expected", "packs", "loose",
           "counted_by", "note")
@@ -78,13 +78,14 @@ def import_sheet_csv(stocktake_id: int, path: Path, *, dry_run: bool = False,
         return _checked(stocktake_sheet(stocktake_id), text)
     with writing(user) as actor:
         require_open(stocktake_id)
-        report = _checked(stocktake_sheet(stocktake_id), text)
+        sheet = stocktake_sheet(stocktake_id)
+        report = _checked(sheet, text)
         if report.problems:
             return report
-        for row in report.rows:
-            insert_count(stocktake_id, row.item_id, row.area_id,
-                         int(row.counted.scaleb(4)), row.packs, "imported",
-                         row.counted_by or actor)
+        insert_counts(stocktake_id, [
+            (row.item_id, row.area_id, int(row.counted.scaleb(4)), row.packs,
+             sheet.on_hand[row.item_id], row.counted_by or actor) for row in report.rows],
+            note="imported")
         report.recorded = True
     return report
 
@@ -92,6 +93,7 @@ def import_sheet_csv(stocktake_id: int, path: Path, *, dry_run: bool = False,
 def _checked(sheet: Sheet, text: str) -> ImportReport:
     report = ImportReport()
     areas = {area.name.casefold(): area for area in list_areas(include_archived=True)}
+    by_sku = _items_by_sku(sheet)
     in_scope = {(line.item_id, line.area_id) for line in sheet.lines}
     places: dict[int, list[SheetLine]] = {}
     for line in sheet.lines:
@@ -101,7 +103,7 @@ def _checked(sheet: Sheet, text: str) -> ImportReport:
     rows, delimiter = _rows(text)
     for number, row in rows:
         try:
-            parsed = _row(number, row, areas, places, delimiter)
+            parsed = _row(number, row, areas, places, by_sku, delimiter)
         except InventoryError as error:
             report.problems.append((number, str(error)))
             continue
@@ -118,7 +120,7 @@ def _checked(sheet: Sheet, text: str) -> ImportReport:
 
 
 def _row(number: int, row: dict[str, str], areas: dict, places: dict[int, list[SheetLine]],
-         delimiter: str) -> SheetRow | None:
+         by_sku: dict[str, _Item], delimiter: str) -> SheetRow | None:
     packs_text, loose_text = row.get("packs", "").strip(), row.get("loose", "").strip()
     counted_text = (row.get("counted") or row.get("quantity") or "").strip()
     if not (packs_text or loose_text or counted_text):
@@ -126,10 +128,7 @@ def _row(number: int, row: dict[str, str], areas: dict, places: dict[int, list[S
     reference = (row.get("sku") or "").strip() or _id_reference(row.get("item_id", ""))
     if not reference:
         raise ValidationError("no SKU or item id")
-    try:
-        item = find_item(reference)
-    except InventoryError:
-        raise ValidationError(f"unknown item {reference!r}") from None
+    item = by_sku.get(reference.casefold()) or _found(reference)
     area_name = (row.get("area") or "").strip()
     area = areas.get(area_name.casefold()) if area_name else None
     if area_name and area is None:
@@ -148,6 +147,33 @@ def _only_place(item, lines: list[SheetLine]) -> tuple[int | None, str]:
         raise ValidationError(f"{item.name} is kept in "
                               f"{', '.join(line.area_name for line in lines)}: say which area")
     return (lines[0].area_id, lines[0].area_name) if lines else (None, "")
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: int
+    name: str
+    pack_size: Decimal | None
+
+
+def _items_by_sku(sheet: Sheet) -> dict[str, _Item]:
+    # The sheet already holds every item in scope: a row is matched there
+    # first, so a 2,000-line sheet does not look each SKU up in the file.
+    found: dict[str, _Item] = {}
+    for line in sheet.lines:
+        item = _Item(line.item_id, line.name, line.pack_size)
+        found[f"#{line.item_id}"] = item
+        if line.sku:
+            found[line.sku.casefold()] = item
+    return found
+
+
+def _found(reference: str) -> _Item:
+    try:
+        item = find_item(reference)
+    except InventoryError:
+        raise ValidationError(f"unknown item {reference!r}") from None
+    return _Item(item.id, item.name, item.pack_size)
 
 
 def _quantity(item, packs_text: str, loose_text: str, delimiter: str

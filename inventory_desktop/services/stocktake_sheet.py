@@ -96,30 +96,51 @@ SELECT c.item_id, max(c.counted_at) FROM stocktake_count AS c
 """
 
 
-def stocktake_sheet(stocktake_id: int, item_id: int | None = None) -> Sheet:
-    """Every line of the stocktake, in walk order, with each item's tally.
+@dataclass(frozen=True)
+class Counts:
+    """A stocktake's tallies without the display rows: what a commit needs."""
 
-    With `item_id`, only that item's lines: what the count grid reads again
-    after each count, so Enter stays quick on a 2,000-line stocktake.
-    """
+    stocktake: StocktakeRow
+    items: dict[int, rules.ItemTally]
+    on_hand: dict[int, int]  # item -> units in the ledger now
+    names: dict[int, tuple[str, str]]  # item -> (name, unit)
+    places: dict[tuple[int, int | None], tuple]  # (item, area) -> sort key
+    settled: dict[tuple[int, int | None], rules.PlaceCount]
+    item_rows: dict[int, tuple]
+
+
+def stocktake_counts(stocktake_id: int, item_id: int | None = None) -> Counts:
+    """Every item in scope with its places settled and its tally."""
     stocktake = get_stocktake(stocktake_id)
     places, items = _scope(stocktake, item_id)
     lines_by_place: dict[tuple[int, int | None], list[rules.Line]] = defaultdict(list)
     for line in lines_of(stocktake_id, item_id):
         lines_by_place[(line.item_id, line.area_id)].append(line)
     _add_places_counted_elsewhere(places, items, lines_by_place)
-    explanations = explanations_of(stocktake_id)
     settled = {key: rules.settle(key[1], lines_by_place.get(key, ())) for key in places}
-    tallies = _tallies(settled, explanations)
+    tallies = _tallies(settled, explanations_of(stocktake_id))
+    return Counts(stocktake, tallies, {item: row[6] for item, row in items.items()},
+                  {item: (row[1], row[3]) for item, row in items.items()},
+                  places, settled, items)
+
+
+def stocktake_sheet(stocktake_id: int, item_id: int | None = None) -> Sheet:
+    """Every line of the stocktake, in walk order, with each item's tally.
+
+    With `item_id`, only that item's lines: what the count grid reads again
+    after each count, so Enter stays quick on a 2,000-line stocktake.
+    """
+    counts = stocktake_counts(stocktake_id, item_id)
+    places, settled, tallies = counts.places, counts.settled, counts.items
     last_counted = _last_counted(stocktake_id, item_id)
-    kept_in = defaultdict(int)
-    for item_id, _area in places:
-        kept_in[item_id] += 1
-    lines = [_sheet_line(items[item_id], places[(item_id, area)], settled[(item_id, area)],
-                         tallies[item_id], kept_in[item_id], last_counted.get(item_id))
-             for item_id, area in sorted(places, key=lambda key: places[key][1:])]
-    on_hand = {item_id: info[6] for item_id, info in items.items()}
-    return Sheet(stocktake, lines, tallies, on_hand)
+    kept_in: dict[int, int] = defaultdict(int)
+    for item, _area in places:
+        kept_in[item] += 1
+    lines = [_sheet_line(counts.item_rows[item], places[(item, area)],
+                         settled[(item, area)], tallies[item], kept_in[item],
+                         last_counted.get(item))
+             for item, area in sorted(places, key=lambda key: places[key][1:])]
+    return Sheet(counts.stocktake, lines, tallies, counts.on_hand)
 
 
 def _scope(stocktake: StocktakeRow, item_id: int | None) -> tuple[dict, dict]:

@@ -141,6 +141,16 @@ def insert_count(stocktake_id: int, item_id: int, area_id: int | None, counted: 
         expected=_on_hand(item_id), counted_by=counted_by, note=note).execute()
 
 
+def insert_counts(stocktake_id: int,
+                  lines: list[tuple[int, int | None, int, int | None, int, str]],
+                  *, note: str) -> None:
+    """Save many checked lines at once: (item, area, counted, packs, expected, counted by)."""
+    database.connection().executemany(
+        "INSERT INTO stocktake_count (stocktake_id, item_id, area_id, counted, packs, expected, "
+        "counted_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(stocktake_id, *line, note) for line in lines])
+
+
 def resolve_count(
     stocktake_id: int, item_id: int, area_id: int | None, *, keep: str | None = None,
     add_up: bool = False, quantity: object = None, user: str | None = None,

@@ -53,6 +53,8 @@ class CountTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._all: list[SheetLine] = []
         self._shown: list[SheetLine] = []
+        # Each shown row's column texts, made when it is first painted.
+        self._texts: list[tuple[str, ...] | None] = []
         self._mode = ALL
         self._editable = True
         self.on_entry: Callable[[int, int, str], bool] | None = None
@@ -61,7 +63,7 @@ class CountTableModel(QAbstractTableModel):
         """Show a stocktake's lines (walk order); `editable` is False once it is closed."""
         self.beginResetModel()
         self._all, self._editable = list(lines), editable
-        self._shown = self._narrowed()
+        self._show(self._narrowed())
         self.endResetModel()
 
     def replace_item(self, item_id: int, lines: list[SheetLine]) -> None:
@@ -75,6 +77,7 @@ class CountTableModel(QAbstractTableModel):
             if key in shown:
                 self._shown[row] = next(fresh_line for fresh_line in lines
                                         if (fresh_line.item_id, fresh_line.area_id) == key)
+                self._texts[row] = None
                 self.dataChanged.emit(self.index(row, 0), self.index(row, STATUS))
         # The item's other areas show the item's new total and variance too.
 
@@ -82,7 +85,7 @@ class CountTableModel(QAbstractTableModel):
         """Show all lines, the uncounted, the conflicts, or the largest variances first."""
         self.beginResetModel()
         self._mode = mode
-        self._shown = self._narrowed()
+        self._show(self._narrowed())
         self.endResetModel()
 
     def line_at(self, row: int) -> SheetLine:
@@ -141,8 +144,13 @@ class CountTableModel(QAbstractTableModel):
             return None
         line, column = self._shown[index.row()], index.column()
         role = int(role)
-        if role in (_DISPLAY, _EDIT):
-            return _text(line, column, edit=role == _EDIT)
+        if role == _DISPLAY:
+            texts = self._texts[index.row()]
+            if texts is None:
+                texts = self._texts[index.row()] = tuple(_text(line, c) for c in range(STATUS + 1))
+            return texts[column]
+        if role == _EDIT:
+            return _text(line, column, edit=True)
         if role == _ALIGNMENT and column in (PACKS, COUNT, EXPECTED, VARIANCE):
             return _RIGHT
         if role == _BACKGROUND:
@@ -168,6 +176,10 @@ class CountTableModel(QAbstractTableModel):
         if not index.isValid() or index.column() not in EDITABLE or self.on_entry is None:
             return False
         return self.on_entry(index.row(), index.column(), str(value))
+
+    def _show(self, lines: list[SheetLine]) -> None:
+        self._shown = lines
+        self._texts = [None] * len(lines)
 
     def _narrowed(self) -> list[SheetLine]:
         if self._mode == UNCOUNTED:
