@@ -240,3 +240,18 @@ def test_counting_in_packs_needs_a_pack_size_and_whole_packs(data_file, kitchen)
         services.record_count(count.id, kitchen["wine"], kitchen["bar"], None, packs="1.5")
     with pytest.raises(NotFoundError):
         services.record_count(99, kitchen["wine"], kitchen["bar"], "1")
+
+
+def test_verify_names_a_stocktake_adjustment_no_commit_posted(data_file, kitchen):
+    from tamper import with_triggers_off
+
+    count = services.start_stocktake()
+    services.record_count(count.id, kitchen["flour"], kitchen["dry"], "20")
+    with_triggers_off(data_file, [(
+        "INSERT INTO stock_movement (stock_item_id, quantity_change, movement_type, reason, "
+        "balance_after, reference_type, reference_id, created_at) VALUES (?, -50000, "
+        "'adjustment', 'stocktake', 200000, 'stocktake', ?, '2099-01-01T00:00:00.000Z')",
+        (kitchen["flour"], str(count.id))),
+        ("UPDATE stock_item SET current_quantity = 200000 WHERE id = ?", (kitchen["flour"],))])
+    details = [f.detail for f in services.verify().of("ledger")]
+    assert any(f"refers to stocktake {count.id}, which did not post it" in d for d in details)

@@ -21,6 +21,7 @@ _CONTENT_CHECKS = (
     ledger_checks.quantity_findings, ledger_checks.running_sum_findings,
     ledger_checks.history_findings, ledger_checks.time_findings,
     ledger_checks.numbering_findings, ledger_checks.sku_findings,
+    ledger_checks.stocktake_findings,
 )
 
 
