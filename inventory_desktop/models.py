@@ -17,6 +17,17 @@ class _Model(peewee.Model):
         legacy_table_names = False
 
 
+class Supplier(_Model):
+    name = peewee.TextField()
+    is_active = peewee.BooleanField(default=True)
+    created_at = peewee.TextField()
+
+
+class Setting(_Model):
+    key = peewee.TextField(unique=True)
+    value = peewee.TextField()
+
+
 class StockItem(_Model):
     name = peewee.TextField()
     sku = peewee.TextField(null=True)
@@ -30,6 +41,11 @@ class StockItem(_Model):
     op_key = peewee.TextField(null=True)
     pack_size = peewee.IntegerField(null=True)
     pack_name = peewee.TextField(null=True)
+    current_value = peewee.IntegerField(null=True)
+    standard_cost = peewee.IntegerField(null=True)
+    par_level = peewee.IntegerField(null=True)
+    supplier = peewee.ForeignKeyField(Supplier, column_name="supplier_id", null=True,
+                                      lazy_load=False)
 
 
 class StockMovement(_Model):
@@ -44,6 +60,12 @@ class StockMovement(_Model):
     created_by = peewee.TextField()
     created_at = peewee.TextField()
     op_key = peewee.TextField(null=True)
+    value_change = peewee.IntegerField(null=True)
+    value_after = peewee.IntegerField(null=True)
+    valued_by = peewee.TextField(null=True)
+    unit_cost = peewee.IntegerField(null=True)
+    supplier = peewee.ForeignKeyField(Supplier, column_name="supplier_id", null=True,
+                                      lazy_load=False)
 
 
 class StockItemHistory(_Model):
@@ -63,6 +85,10 @@ class StockItemHistory(_Model):
     updated_at = peewee.TextField(null=True)
     pack_size = peewee.IntegerField(null=True)
     pack_name = peewee.TextField(null=True)
+    current_value = peewee.IntegerField(null=True)
+    standard_cost = peewee.IntegerField(null=True)
+    par_level = peewee.IntegerField(null=True)
+    supplier_id = peewee.IntegerField(null=True)
 
 
 class AuditLog(_Model):

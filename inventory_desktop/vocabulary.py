@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 UNITS = ("kg", "g", "L", "mL", "piece", "portion", "other")
-MOVEMENT_TYPES = ("in", "out", "adjustment")
+MOVEMENT_TYPES = ("in", "out", "adjustment", "revaluation")
 REASONS = ("purchase", "order_usage", "waste", "theft", "correction", "transfer", "initial",
-           "spoilage", "staff_meal", "miscount", "receiving_error", "stocktake")
+           "spoilage", "staff_meal", "miscount", "receiving_error", "stocktake",
+           "price_correction", "standard_cost", "opening_value")
+# A revaluation changes an item's value, not its quantity: a wrong invoice
+# price found later, or stock from before costs were kept valued at a standard
+# cost (or at the first cost known, when it arrives: opening_value).
+REVALUE_REASONS = ("price_correction", "standard_cost")
 
 # Which reasons fit which action; "initial" is written only by create_item.
 RECEIVE_REASONS = ("purchase", "transfer", "correction")
@@ -33,6 +38,9 @@ REASON_LABELS = {
     "miscount": "Miscount",
     "receiving_error": "Receiving error",
     "stocktake": "Stocktake (unexplained)",
+    "price_correction": "Price correction",
+    "standard_cost": "Standard cost",
+    "opening_value": "Opening value",
 }
 
 # The reference type of the adjustments a stocktake posts (reference_id: its id).

@@ -63,7 +63,8 @@ def test_a_schema_1_file_upgrades_through_every_schema(tmp_path):
     shutil.copy(FIXTURES / "schema1.sqlite3", path)
     movements = _rows(path, "stock_movement")
     db.open_database(path)
-    assert [row[:8] + row[9:] for row in _rows(path, "stock_movement")] == [
+    width = len(movements[0])
+    assert [row[:8] + row[9:width] for row in _rows(path, "stock_movement")] == [
         row[:8] + row[9:] for row in movements]
     assert services.verify().ok
     assert services.count_movements() == len(movements)

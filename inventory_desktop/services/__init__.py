@@ -41,7 +41,8 @@ from .queries import (
     quantity_on,
 )
 from .rows import AuditRow, Finding, ItemHistoryRow, ItemRow, MovementRow, VerifyReport
-from .stock import add_stock, adjust_stock, deduct_stock, reverse_movement
+from .settings import currency_symbol, set_currency_symbol
+from .stock import add_stock, adjust_stock, deduct_stock, revalue_stock, reverse_movement
 from .stocktake_commit import CommitPlan, CommitReport, commit_plan, commit_stocktake
 from .stocktake_sheet import Sheet, SheetLine, stocktake_sheet
 from .stocktakes import (
@@ -56,6 +57,15 @@ from .stocktakes import (
     record_count,
     resolve_count,
     start_stocktake,
+)
+from .suppliers import (
+    SupplierRow,
+    create_supplier,
+    find_supplier,
+    get_supplier,
+    list_suppliers,
+    rename_supplier,
+    set_supplier_active,
 )
 from .verify import accept_foreign_rows, verify
 
@@ -80,6 +90,7 @@ __all__ = [
     "Sheet",
     "SheetLine",
     "StocktakeRow",
+    "SupplierRow",
     "VerifyReport",
     "abandon_stocktake",
     "accept_foreign_rows",
@@ -95,15 +106,19 @@ __all__ = [
     "count_movements",
     "create_area",
     "create_item",
+    "create_supplier",
+    "currency_symbol",
     "deduct_stock",
     "delete_item",
     "explain_variance",
     "find_area",
     "find_item",
+    "find_supplier",
     "get_area",
     "get_item",
     "get_movement",
     "get_stocktake",
+    "get_supplier",
     "item_history",
     "item_places",
     "item_variance",
@@ -113,6 +128,7 @@ __all__ = [
     "list_items",
     "list_movements",
     "list_stocktakes",
+    "list_suppliers",
     "operator_name",
     "order_area_items",
     "order_areas",
@@ -121,9 +137,13 @@ __all__ = [
     "record_count",
     "remove_low_stock_listener",
     "rename_area",
+    "rename_supplier",
     "resolve_count",
     "restore_item",
+    "revalue_stock",
     "reverse_movement",
+    "set_currency_symbol",
+    "set_supplier_active",
     "start_stocktake",
     "stocktake_sheet",
     "update_item",

@@ -21,7 +21,7 @@ from ..quantity import MAX_UNITS, format_units, to_decimal
 from ..vocabulary import STOCKTAKE, UNEXPLAINED, VARIANCE_REASONS
 from . import stocktake_tally as rules
 from ._write import announce_low_stock, writing
-from .ledger import book_many
+from .ledger import Booking, book_many
 from .queries import get_item
 from .stocktake_sheet import Counts, stocktake_counts
 from .stocktakes import StocktakeRow, get_stocktake, require_open
@@ -86,7 +86,7 @@ def commit_stocktake(
         _refuse_blocked(plan)
         _refuse_archived(plan)
         reference = (STOCKTAKE, str(stocktake.id))
-        went_low = book_many(_movements(plan, counts), actor=actor, reference=reference,
+        went_low = book_many(_bookings(plan), actor=actor, reference=reference,
                              notes=f"Stocktake {stocktake.id}: {stocktake.name}")
         movement_ids = [row[0] for row in database.execute_sql(
             "SELECT id FROM stock_movement WHERE reference_type = ? AND reference_id = ? "
@@ -100,16 +100,9 @@ def commit_stocktake(
     return CommitReport(committed, plan, movement_ids)
 
 
-def _movements(plan: CommitPlan, counts: Counts) -> list[tuple[int, int, str, str, int]]:
-    # Balances from the quantities read in this transaction, part after part.
-    balances = dict(counts.on_hand)
-    rows = []
-    for change in plan.changes:
-        units = int(change.change.scaleb(4))
-        balances[change.item_id] += units
-        rows.append((change.item_id, units, "adjustment", change.reason,
-                     balances[change.item_id]))
-    return rows
+def _bookings(plan: CommitPlan) -> list[Booking]:
+    return [Booking(change.item_id, int(change.change.scaleb(4)), "adjustment", change.reason)
+            for change in plan.changes]
 
 
 def _refuse_archived(plan: CommitPlan) -> None:

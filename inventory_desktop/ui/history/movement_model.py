@@ -16,7 +16,7 @@ from ..common.formatting import change_text, quantity_text, time_text
 from ..common.paged_model import AnyIndex, PagedTableModel
 
 PAGE_SIZE = 200
-TYPE_LABELS = {"in": "In", "out": "Out", "adjustment": "Adjustment"}
+TYPE_LABELS = {"in": "In", "out": "Out", "adjustment": "Adjustment", "revaluation": "Revaluation"}
 COLUMNS = ("Time", "Item", "Type", "Reason", "Change", "Balance after", "Who", "Notes",
            "Reference")
 CHANGE_COLUMN, BALANCE_COLUMN, NOTES_COLUMN = 4, 5, 7
