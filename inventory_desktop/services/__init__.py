@@ -27,6 +27,7 @@ from .areas import (
     rename_area,
 )
 from .items import archive_item, create_item, delete_item, restore_item, update_item
+from .order_list import OrderLine, by_supplier, order_list, order_total, with_quantity
 from .queries import (
     MAX_PAGE,
     audit_entries,
@@ -40,6 +41,9 @@ from .queries import (
     list_movements,
     quantity_on,
 )
+from .report_period import Figure, PeriodLine, PeriodReport, category_label, period_report
+from .report_series import ValuePoint, top_variances, usage_by_week, value_over_time
+from .report_valuation import AreaTotal, Valuation, ValuationLine, stock_valuation
 from .rows import AuditRow, Finding, ItemHistoryRow, ItemRow, MovementRow, VerifyReport
 from .settings import currency_symbol, set_currency_symbol
 from .stock import add_stock, adjust_stock, deduct_stock, revalue_stock, reverse_movement
@@ -78,19 +82,27 @@ def back_up(destination: str | Path) -> Path:
 __all__ = [
     "MAX_PAGE",
     "AreaRow",
+    "AreaTotal",
     "AuditRow",
     "CommitPlan",
     "CommitReport",
     "CountRow",
+    "Figure",
     "Finding",
     "ItemHistoryRow",
     "ItemRow",
     "MovementRow",
+    "OrderLine",
+    "PeriodLine",
+    "PeriodReport",
     "PlaceRow",
     "Sheet",
     "SheetLine",
     "StocktakeRow",
     "SupplierRow",
+    "Valuation",
+    "ValuationLine",
+    "ValuePoint",
     "VerifyReport",
     "abandon_stocktake",
     "accept_foreign_rows",
@@ -101,6 +113,8 @@ __all__ = [
     "archive_item",
     "audit_entries",
     "back_up",
+    "by_supplier",
+    "category_label",
     "commit_plan",
     "commit_stocktake",
     "count_movements",
@@ -132,6 +146,9 @@ __all__ = [
     "operator_name",
     "order_area_items",
     "order_areas",
+    "order_list",
+    "order_total",
+    "period_report",
     "place_item",
     "quantity_on",
     "record_count",
@@ -145,7 +162,12 @@ __all__ = [
     "set_currency_symbol",
     "set_supplier_active",
     "start_stocktake",
+    "stock_valuation",
     "stocktake_sheet",
+    "top_variances",
     "update_item",
+    "usage_by_week",
+    "value_over_time",
     "verify",
+    "with_quantity",
 ]
