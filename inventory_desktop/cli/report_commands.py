@@ -67,7 +67,8 @@ def _verify(args: argparse.Namespace) -> int:
 _CHECK_LABELS = {
     "integrity": "Integrity", "foreign_keys": "Structure", "schema": "Structure",
     "write_context": "Structure", "seal": "Seal", "foreign_rows": "Other program",
-    "ledger": "Ledger", "history": "History", "times": "Times", "numbering": "Numbering",
+    "ledger": "Ledger", "value": "Value", "history": "History", "times": "Times",
+    "numbering": "Numbering",
     "sku": "SKU",
 }
 
@@ -76,8 +77,8 @@ def _print_report(report: services.VerifyReport) -> None:
     for note in report.notes:
         print(f"Note: {note}")
     if report.ok:
-        print("OK: the file is intact, every write is sealed and every item's quantity "
-              "matches its ledger.")
+        print("OK: the file is intact, every write is sealed and every item's quantity and "
+              "value match its ledger.")
         return
     for finding in report.findings:
         label = _CHECK_LABELS.get(finding.check, finding.check)
