@@ -22,5 +22,19 @@ REASON_LABELS = {
     "initial": "Initial stock",
 }
 
+
+
+def reason_named(text: str) -> str:
+    """The reason a person means: its code or its label, any case ("Order usage" -> order_usage).
+
+    Text that names no reason is returned as it is, for the services to refuse.
+    """
+    wanted = " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+    for reason, label in REASON_LABELS.items():
+        if wanted in (label.casefold(), reason.replace("_", " ")):
+            return reason
+    return text
+
+
 # The reference type that marks a movement undoing another one.
 REVERSAL = "reversal"

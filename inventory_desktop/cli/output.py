@@ -15,6 +15,7 @@ from typing import Any
 from ..clock import local_display
 from ..quantity import format_decimal
 from ..services import ItemRow, MovementRow
+from ..vocabulary import REASON_LABELS
 
 
 def item_json(item: ItemRow) -> dict[str, Any]:
@@ -97,8 +98,9 @@ def print_item(item: ItemRow) -> None:
 
 def print_movements(movements: Sequence[MovementRow]) -> None:
     rows = [[str(m.id), local_display(m.created_at), m.item_sku or str(m.item_id), m.item_name,
-             m.movement_type, m.reason, _signed(m.quantity_change), format_decimal(m.balance_after),
-             m.unit, m.created_by, _reference(m), m.notes.replace("\n", " ")]
+             m.movement_type, _reason(m.reason), _signed(m.quantity_change),
+             format_decimal(m.balance_after), m.unit, m.created_by, _reference(m),
+             m.notes.replace("\n", " ")]
             for m in movements]
     print_table(["ID", "TIME", "ITEM", "NAME", "TYPE", "REASON", "CHANGE", "BALANCE", "UNIT",
                  "BY", "REFERENCE", "NOTES"], rows, right=(0, 6, 7))
@@ -110,8 +112,13 @@ def describe_movement(movement: MovementRow) -> str:
         return (f"Already recorded as movement {movement.id} (operation key "
                 f"{movement.op_key!r}); nothing new was booked.")
     return (f"Recorded movement {movement.id}: {_signed(movement.quantity_change)} "
-            f"{movement.unit} {movement.item_name} ({movement.reason}); "
+            f"{movement.unit} {movement.item_name} ({_reason(movement.reason)}); "
             f"now {format_decimal(movement.balance_after)} {movement.unit}.")
+
+
+def _reason(reason: str) -> str:
+    # As the window says it ("Order usage"); --json keeps the stored code.
+    return REASON_LABELS.get(reason, reason)
 
 
 def _status(item: ItemRow) -> str:

@@ -11,7 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import db
-from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
+from ._write import (
+    add_low_stock_listener,
+    low_stock_notice,
+    operator_name,
+    remove_low_stock_listener,
+)
+from .deliveries import LineInput, receive_delivery, record_waste_sheet
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .queries import (
     MAX_PAGE,
@@ -38,10 +44,11 @@ def back_up(destination: str | Path) -> Path:
 
 __all__ = [
     "MAX_PAGE",
-    "AuditRow", "Finding", "ItemHistoryRow", "ItemRow", "MovementRow", "VerifyReport",
+    "AuditRow", "Finding", "ItemHistoryRow", "ItemRow", "LineInput", "MovementRow", "VerifyReport",
     "accept_foreign_rows", "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item",
     "audit_entries", "back_up", "count_movements", "create_item", "deduct_stock", "delete_item",
     "find_item", "get_item", "get_movement", "item_history", "items_needing_attention",
-    "list_items", "list_movements", "operator_name", "quantity_on", "remove_low_stock_listener",
+    "list_items", "list_movements", "low_stock_notice", "operator_name", "quantity_on",
+    "receive_delivery", "record_waste_sheet", "remove_low_stock_listener",
     "restore_item", "reverse_movement", "update_item", "verify",
 ]

@@ -18,6 +18,7 @@ MAX_SKU = 50
 MAX_NOTES = 2000
 MAX_REFERENCE = 100
 MAX_OP_KEY = 200
+MAX_USER = 100
 _UNITS_BY_LOWER = {unit.lower(): unit for unit in UNITS}
 # The same set the file's trigger enforces: case-folding is then the whole of
 # comparing two SKUs, and no look-alike letter can make a second "FL-55".
@@ -152,6 +153,15 @@ def op_key(value: object) -> str | None:
         raise ValidationError(
             f"An operation key must be 1 to {MAX_OP_KEY} printable characters.", "op_key"
         )
+    return text
+
+
+def user(value: object) -> str:
+    """Who acts, as recorded with every change: 1 to MAX_USER printable characters."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > MAX_USER or not text.isprintable():
+        raise ValidationError(
+            f"The user name must be 1 to {MAX_USER} printable characters.", "user")
     return text
 
 
