@@ -70,9 +70,9 @@ def test_window_shows_newest_first_with_unit_sign_and_reference(qtbot, kitchen):
     window.show()
     newest, waste = shown(window.table.model(), 0), shown(window.table.model(), 1)
     assert newest[1:6] == ["Milk (MI-1)", "In", "Transfer", "+3 L", "3 L"]
-    assert newest[6] == services.operator_name()
+    assert newest[7] == services.operator_name()
     assert waste[1:6] == ["Flour (FL-1)", "Out", "Waste", "-0.5 kg", "324.5 kg"]
-    assert waste[8] == "WASTE-7"
+    assert waste[6] == "WASTE-7"
     assert window.model.index(1, 4).data(Qt.ItemDataRole.ForegroundRole) == QColor("#a93226")
     assert window.status.text() == "27 movements."
     assert window.chart.isHidden()
@@ -227,7 +227,7 @@ def test_movements_recorded_meanwhile_appear_on_top_while_shown(qtbot, kitchen):
     services.deduct_stock(milk.id, 1, "order_usage")  # filtered out: not shown
     services.add_stock(flour.id, "0.25", "purchase", notes="late delivery")
     qtbot.waitUntil(lambda: window.model.rowCount() == 27, timeout=3000)
-    assert shown(window.model, 0)[4] == "+0.25 kg" and shown(window.model, 0)[7] == (
+    assert shown(window.model, 0)[4] == "+0.25 kg" and shown(window.model, 0)[8] == (
         "late delivery")
     assert window.status.text() == "27 movements."
 
