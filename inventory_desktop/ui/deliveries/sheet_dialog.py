@@ -129,6 +129,7 @@ class SheetDialog(QDialog):
         self.message = banner_label(self)
         layout.addWidget(self.message)
         layout.addWidget(self._buttons())
+        self.reference.setFocus()
 
     def _line_row(self) -> QHBoxLayout:
         self.remove_button = QPushButton("Re&move line", self)

@@ -169,10 +169,14 @@ class SheetView(QTableView):
     def editable_columns(self) -> list[int]:
         return list(self._editable)
 
-    def start(self) -> None:
-        """Put the cursor in the first line's item cell, editing."""
+    def start(self, row: int = 0) -> None:
+        """Put the cursor in a line's item cell, editing."""
+        index = self.sheet.index(row, self.sheet.item_column)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.setCurrentIndex(self.sheet.index(0, self.sheet.item_column))
+        self.setCurrentIndex(index)
+        if self.state() != QAbstractItemView.State.EditingState:
+            # Already current (focus made it so): no change, so no editing began.
+            self.edit(index)
 
     def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:
