@@ -156,6 +156,8 @@ class ItemActions:
             return
         change = services.archive_item if item.is_active else services.restore_item
         title = "Archive item" if item.is_active else "Restore item"
+        if item.is_active:
+            self._window.forget_low_stock(item)  # an archived item needs no attention
         done = run_operation(self._window, title,
                              lambda: change(item.id, user=operator.current()),
                              lambda: self._window.refresh_item(item.id))

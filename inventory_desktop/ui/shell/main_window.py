@@ -297,6 +297,11 @@ class MainWindow(QMainWindow):
             text, timeout_ms = f"{text} {shown}", _LOW_STOCK_MESSAGE_MS
         self.statusBar().showMessage(text, timeout_ms)
 
+    def forget_low_stock(self, item: ItemRow) -> None:
+        """Take a low-stock notice about `item` off the status bar."""
+        if self.statusBar().currentMessage().startswith(f"Low stock: {item.name} is "):
+            self.statusBar().clearMessage()
+
     def show_about(self) -> None:
         QMessageBox.about(self, "About Inventory Desktop", data_files.about_text())
 
