@@ -100,8 +100,10 @@ def test_audit_tab_shows_readable_changes_for_this_item(qtbot, flour):
     assert model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole).count("\n") >= 1
     window.scope.setCurrentIndex(window.scope.findText("Movements"))
     assert set(column(model, 2)) == {"Created"}
-    assert any(text.startswith("item: Bread flour (FL-1); change: -8.5 kg; type: Out; "
-                               "reason: Order usage") for text in column(model, 4))
+    assert any(text.startswith("change: -8.5 kg; type: Out; reason: Order usage")
+               for text in column(model, 4))
+    assert any(text.startswith("Movement ") and text.endswith(" · Bread flour (FL-1)")
+               for text in column(model, 3))
 
 
 def test_whole_audit_log_without_an_item_has_no_tab_bar(qtbot, flour):
@@ -146,8 +148,11 @@ def test_audit_log_names_items_with_sku_units_and_each_movement_s_item(qtbot, fl
     assert f"Item Salt (#{salt.id})" in records  # no SKU: named by the id Ctrl+F finds
     salt_in = next(m for m in services.list_movements(item_id=salt.id))
     row = records.index(f"Movement {salt_in.id} · Salt (#{salt.id})")
-    assert changes[row].startswith(f"item: Salt (#{salt.id}); change: 250 g;")
+    assert changes[row].startswith("change: +250 g; type: In; reason: Initial stock;")
     assert "balance after: 250 g" in changes[row]
+    assert f"item: Salt (#{salt.id})" in model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole)
+    deleted = changes[0]  # what it was when deleted, not "→ —" for every field
+    assert deleted.startswith("name: Temporary; SKU: TMP; unit: kg") and "→" not in deleted
     assert not any("Item #" in text or "Movement #" in text for text in records)
 
 

@@ -10,6 +10,7 @@ from conftest import raw, snapshot
 from gui_helpers import isolate_settings, open_main_window, when_modal
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
+from pytestqt.exceptions import TimeoutError
 
 from inventory_desktop import services
 from inventory_desktop.services import LineInput
@@ -63,7 +64,14 @@ def wait_editing(qtbot, dialog: SheetDialog, row: int, column: int) -> QWidget:
         return ((current.row(), current.column()) == (row, column)
                 and isinstance(QApplication.focusWidget(), QLineEdit | QComboBox)
                 and dialog.view.isAncestorOf(QApplication.focusWidget()))
-    qtbot.waitUntil(editing, timeout=3000)
+    try:
+        qtbot.waitUntil(editing, timeout=3000)
+    except TimeoutError:
+        current = dialog.view.currentIndex()
+        raise AssertionError(
+            f"not editing ({row}, {column}): current ({current.row()}, {current.column()}), "
+            f"focus {QApplication.focusWidget()}, active {QApplication.activeWindow()}, "
+            f"state {dialog.view.state()}") from None
     return focused()
 
 

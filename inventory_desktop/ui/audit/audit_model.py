@@ -40,7 +40,10 @@ def value_text(column: str, value: object, unit: str | None = None,
     if value is None:
         return "—"
     if column in _QUANTITIES and isinstance(value, int):
-        return f"{format_units(value)} {unit}" if unit else format_units(value)
+        text = format_units(value)
+        if column == "quantity_change" and value > 0:
+            text = f"+{text}"
+        return f"{text} {unit}" if unit else text
     if column == "is_active":
         return "active" if value else "archived"
     if column == "low_stock_alert_sent":
@@ -79,9 +82,11 @@ def changes_text(
         label = _LABELS.get(column, column)
         shown_old = value_text(column, old, old_unit, item)
         shown_new = value_text(column, new, new_unit, item)
-        if action == "insert":
-            if new is not None:
-                parts.append(f"{label}: {shown_new}")
+        if action in ("insert", "delete"):
+            # What it was created with, or what it was when deleted; not "→ —" each time.
+            value, shown = (new, shown_new) if action == "insert" else (old, shown_old)
+            if value is not None:
+                parts.append(f"{label}: {shown}")
         else:
             parts.append(f"{label}: {shown_old} → {shown_new}")
     return separator.join(parts)
@@ -142,7 +147,11 @@ class AuditTableModel(PagedTableModel[AuditRow]):
 
 def _changes(row: AuditRow, separator: str = "; ", *, full: bool = False) -> str:
     item = item_text(row) if row.item_name is not None else None
-    return changes_text(row.action, row.changes, separator, full=full, unit=row.unit, item=item)
+    changes = row.changes
+    if item is not None and not full:
+        # The Record column already names a movement's item.
+        changes = {column: pair for column, pair in changes.items() if column != "stock_item_id"}
+    return changes_text(row.action, changes, separator, full=full, unit=row.unit, item=item)
 
 
 class ItemChangesModel(PagedTableModel[ItemHistoryRow]):

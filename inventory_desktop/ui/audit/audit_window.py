@@ -27,7 +27,7 @@ from ..common.shown_poll import PollWhileShown
 from .audit_model import AuditTableModel, ItemChangesModel
 
 POLL_MS = 1000
-_AUDIT_WIDTHS = (150, 110, 80, 240)
+_AUDIT_WIDTHS = (150, 110, 80, 300)
 _CHANGES_WIDTHS = (150, 100, 80, 160, 90, 60, 100, 100, 80)
 
 

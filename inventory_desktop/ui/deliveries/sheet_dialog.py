@@ -122,9 +122,14 @@ class SheetDialog(QDialog):
             self.delivered_on.hide()
         form.addRow("N&otes", self.notes)
         self.view = SheetView(self.model, self)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_line_problem())
+        # The Problem column is narrow for a long sentence: the line under the cursor's in full.
+        self.line_problem = banner_label(self)
+        self.line_problem.setStyleSheet("color: #a93226;")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.line_problem)
         layout.addLayout(self._line_row())
         self.message = banner_label(self)
         layout.addWidget(self.message)
@@ -243,6 +248,12 @@ class SheetDialog(QDialog):
         self.view.remove_current_line()
         self.view.setFocus()
 
+    def _show_line_problem(self) -> None:
+        row = self.view.currentIndex().row()
+        problem = self.model.problems().get(row, "")
+        self.line_problem.setText(f"Line {row + 1}: {problem}" if problem else "")
+        self.line_problem.show()  # shown even when empty: the grid does not jump
+
     def _show_count(self) -> None:
         filled, problems = self.model.filled_count(), len(self.model.problems())
         text = f"{filled} line{'' if filled == 1 else 's'}"
@@ -252,3 +263,4 @@ class SheetDialog(QDialog):
         if not problems and self.message.isVisible() and "see Problem" in self.message.text():
             self.message.hide()
         self.remove_button.setEnabled(filled > 0)
+        self._show_line_problem()

@@ -222,8 +222,10 @@ class SheetLinesModel(QAbstractTableModel):
         return item.unit
 
     def _after_text(self, row: int, item: ItemRow) -> str:
-        after = self._afters[row]
-        return f"{quantity_text(item.quantity, item.unit)} → {quantity_text(after, item.unit)}"
+        on_hand = quantity_text(item.quantity, item.unit)
+        if not _quantity_or_zero(self._rows[row].quantity):
+            return on_hand  # nothing to add up yet
+        return f"{on_hand} → {quantity_text(self._afters[row], item.unit)}"
 
     def _blank(self) -> SheetRow:
         return SheetRow(reason=self.reasons[0] if self.reasons else "")

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -71,6 +71,8 @@ class ItemDelegate(_MovingDelegate):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setMaxVisibleItems(12)
+        # Wider than the cell: long names with their SKU are read whole.
+        completer.popup().setMinimumWidth(editor.fontMetrics().horizontalAdvance("M" * 34))
         editor.setCompleter(completer)
         # With the list open, Enter reaches the line edit only through the
         # completer (which then fills in the highlighted choice): act after it.
@@ -196,6 +198,14 @@ class SheetView(QTableView):
         if not 0 <= row < self.sheet.rowCount():
             return current
         return self.sheet.index(row, columns[at])
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        # Focus that lands on the grid while a cell is open belongs in that cell:
+        # typing must go on where it was (seen when the window became active late).
+        editor = self.indexWidget(self.currentIndex())
+        if editor is not None and self.state() == QAbstractItemView.State.EditingState:
+            editor.setFocus(event.reason())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Delete and self.state() != self.State.EditingState:

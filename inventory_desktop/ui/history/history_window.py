@@ -36,7 +36,11 @@ from .movement_model import ITEM_COLUMN, TYPE_LABELS, MovementFilter, MovementTa
 from .reverse_dialog import ReverseDialog
 from .stock_chart import StockChart, read_series
 
-_COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 160, 90, 220)
+# What each column must show whole (Notes takes the rest): measured in the
+# window's font, so that the default size shows every column, Reference whole.
+_WIDEST = ("2026-12-31 23:59:59", "Mozzarella fior di latte (DAI-011)", "Adjustment",
+           "Initial stock", "+120.25 portion", "1,200.5 portion", "waste sheet: 24 Nov dinner",
+           "manager", "Notes")
 _ERROR_STYLE = "border: 1px solid #c0392b;"
 POLL_MS = 1000
 
@@ -127,7 +131,8 @@ class HistoryWindow(QWidget):
             QShortcut(key, self, self.close)
         self.status = QLabel(self)
         self.chart = StockChart(self)
-        self.table = read_only_table(self, self.model, _COLUMN_WIDTHS)
+        widths = tuple(self.fontMetrics().horizontalAdvance(text) + 14 for text in _WIDEST)
+        self.table = read_only_table(self, self.model, widths)
         # One item's ledger: its name is in the title and the chart, not on every row.
         self.table.setColumnHidden(ITEM_COLUMN, self._fixed_item is not None)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
