@@ -100,6 +100,9 @@ def _render(work: Path, names: list[str], out: Path) -> int:
     application = gui_app.make_application()
     db.open_database(work / "demo.sqlite3")
     _fill_demo_stock(services)
+    from inventory_desktop.ui.shell import operator
+
+    operator.choose("manager")  # who the status bar says is recording
     out.mkdir(parents=True, exist_ok=True)
     for name in names:
         pixmap = globals()[f"_shot_{name.replace('-', '_')}"](application, services)

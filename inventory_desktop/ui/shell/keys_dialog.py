@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 _OTHER_KEYS = (
-    ("Main window", (
+    ("Main window: the table and the filter", (
         ("Enter", "Edit the selected item"),
         ("Esc (in the filter box)", "Clear the filter"),
         ("Enter (in the filter box)", "Go to the first item shown"),
@@ -56,7 +56,7 @@ def keys_text(window: MainWindow) -> str:
     actions = [(action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
                 action.text().replace("&", "").rstrip("…"))
                for action in window.commands.all_actions() if not action.shortcut().isEmpty()]
-    sections = [("Anywhere in the main window", tuple(actions)), *_OTHER_KEYS]
+    sections = [("Main window: menus and toolbar", tuple(actions)), *_OTHER_KEYS]
     parts = []
     for title, rows in sections:
         cells = "".join(f"<tr><td><b>{html.escape(keys)}</b>&nbsp;&nbsp;</td>"

@@ -41,7 +41,7 @@ class ManualWindow(QWidget):
     def __init__(self, parent: QWidget | None, path: Path) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Inventory — the manual")
-        self.resize(860, 700)
+        self.resize(1090, 760)  # the README's screenshots are 1040 px wide
         self.browser = QTextBrowser(self)
         self.browser.setOpenExternalLinks(False)
         self.browser.setSource(QUrl.fromLocalFile(str(path)),
