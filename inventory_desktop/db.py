@@ -44,7 +44,7 @@ from .sqlite_errors import translate_sqlite_errors
 DEFAULT_BUSY_TIMEOUT = 60.0
 # The write lock is asked for in short waits, so that Ctrl+C gets through
 # (SQLite's own busy wait cannot be interrupted) and a long wait can be told.
-_LOCK_POLL_MS = 200
+_LOCK_POLL_MS = 50
 WAIT_NOTICE_AFTER = 1.0
 # The -wal file is cut back to this size when a checkpoint resets it, and is
 # checkpointed (to zero) once it grew past it and no reader holds it back.
@@ -119,6 +119,9 @@ class DataFileInfo:
     file_id: str | None = None
     # Worth telling whoever opened the file (a name another program left in write_context).
     notices: tuple[str, ...] = ()
+    # The append-only tables this file's schema has, which each write seals.
+    sealed_tables: dict[str, str] = dataclasses.field(default_factory=dict, compare=False,
+                                                      hash=False)
 
     @property
     def writable(self) -> bool:
@@ -172,7 +175,8 @@ def open_database(
     _info = DataFileInfo(path=path, schema_version=_pragma("user_version"),
                          read_only=read_only, created=not exists,
                          schema_problems=tuple(problems), file_id=_file_id(problems),
-                         notices=_notices(problems))
+                         notices=_notices(problems),
+                         sealed_tables=seal.sealed_tables(database.execute_sql))
     return _info
 
 
@@ -234,7 +238,7 @@ def write_transaction(actor: str) -> Iterator[None]:
             # REPLACE: a row another tool committed and forgot must neither
             # block our writes nor lend its name to them.
             execute("INSERT OR REPLACE INTO write_context (id, actor) VALUES (1, ?)", (actor,))
-            before = seal.high_water(execute)
+            before = seal.high_water(execute, info.sealed_tables)
             yield
             execute("DELETE FROM write_context WHERE id = 1")
             anchor = seal.seal_new_rows(execute, before, key=key, file_id=info.file_id or "",

@@ -101,7 +101,8 @@ def _upgrade_locked(connection: sqlite3.Connection, path: Path) -> seal_store.An
         with closing(sqlite3.connect(path)) as source:
             copy_database(source, _backup_path(path, current))
     was_sealed = current >= SEALS_SINCE
-    before = seal.high_water(connection.execute) if was_sealed else None
+    execute = connection.execute
+    before = seal.high_water(execute, seal.sealed_tables(execute)) if was_sealed else None
     apply(connection, pending)
     broken = connection.execute("PRAGMA foreign_key_check").fetchall()
     if broken:
@@ -110,16 +111,18 @@ def _upgrade_locked(connection: sqlite3.Connection, path: Path) -> seal_store.An
 
 
 def _seal_upgrade(
-    connection: sqlite3.Connection, before: tuple[int, ...] | None
+    connection: sqlite3.Connection, before: dict[str, int] | None
 ) -> seal_store.Anchor | None:
     # Rows that existed before sealing began are sealed as found (the
-    # baseline); after that, only what the migrations themselves wrote.
+    # baseline); after that, only what the migrations themselves wrote (a
+    # table a migration added starts from nothing).
     execute = connection.execute
     file_id = execute("SELECT file_id FROM data_file").fetchone()[0]
     key = seal_store.own_key()
     if before is None:
         return seal.seal_all_rows(execute, key=key, file_id=file_id, actor=UPGRADE_ACTOR)
-    return seal.seal_new_rows(execute, before, key=key, file_id=file_id, actor=UPGRADE_ACTOR)
+    since = {table: before.get(table, 0) for table in seal.sealed_tables(execute)}
+    return seal.seal_new_rows(execute, since, key=key, file_id=file_id, actor=UPGRADE_ACTOR)
 
 
 def copy_database(source: sqlite3.Connection, target: Path) -> None:

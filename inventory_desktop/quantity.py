@@ -20,13 +20,17 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 _EXPONENT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+", re.ASCII)
 
 
-def to_units(value: object, what: str = "quantity", *, field: str | None = None) -> int:
-    """Convert a user's number (str, int, Decimal) into exact units, or refuse it."""
+def to_units(value: object, what: str = "quantity", *, field: str | None = None,
+             maximum: int = MAX_UNITS) -> int:
+    """Convert a user's number (str, int, Decimal) into exact units, or refuse it.
+
+    `maximum` (in units) is the quantities' limit unless another is given (money's).
+    """
     decimal = _as_decimal(value, what, field)
     if not decimal.is_finite():
         raise ValidationError(f"The {what} must be a number, not {value!r}.", field)
-    if decimal.copy_abs() > MAX_QUANTITY:
-        raise ValidationError(f"The {what} cannot exceed {format_units(MAX_UNITS)}.", field)
+    if decimal.copy_abs() > Decimal(maximum) / SCALE:
+        raise ValidationError(f"The {what} cannot exceed {format_units(maximum)}.", field)
     return _exact_units(decimal, what, field)
 
 

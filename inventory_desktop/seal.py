@@ -29,11 +29,13 @@ Execute = Callable[[str, Sequence[Any]], Any]
 # The append-only tables and their id columns. Only columns added later with
 # a NULL default may join them: a row's digest leaves NULL columns out, so
 # such a column does not change the digest of rows sealed before it existed.
-SEALED_TABLES: tuple[tuple[str, str], ...] = (
-    ("stock_movement", "id"),
-    ("stock_item_history", "history_id"),
-    ("audit_log", "id"),
-)
+SEALED_TABLES: dict[str, str] = {
+    "stock_movement": "id",
+    "stock_item_history": "history_id",
+    "audit_log": "id",
+    "stocktake_count": "id",
+    "stocktake_explanation": "id",
+}
 _ROW_DIGEST_CHARS = 32
 _RANGE_PREFIX = "range:"
 _PER_ROW_UP_TO = 64  # rows sealed one digest each; more in one run share a digest
@@ -47,21 +49,31 @@ class SealRange:
     rows_digest: str
 
 
-def high_water(execute: Execute) -> tuple[int, ...]:
+def sealed_tables(execute: Execute) -> dict[str, str]:
+    """The sealed tables this file has (an older schema has fewer): table -> id column."""
+    present = {name for (name,) in execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'", ())}
+    return {table: column for table, column in SEALED_TABLES.items() if table in present}
+
+
+def high_water(execute: Execute, tables: dict[str, str]) -> dict[str, int]:
     """The newest id of each sealed table: what a transaction's seal starts after."""
-    columns = ", ".join(f"(SELECT max({id_}) FROM {table})" for table, id_ in SEALED_TABLES)
-    return tuple(value or 0 for value in execute(f"SELECT {columns}", ()).fetchone())
+    columns = ", ".join(f"(SELECT max({column}) FROM {table})"
+                        for table, column in tables.items())
+    newest = execute(f"SELECT {columns}", ()).fetchone()
+    return {table: value or 0 for table, value in zip(tables, newest, strict=True)}
 
 
 def seal_new_rows(
-    execute: Execute, since: tuple[int, ...], *, key: SealKey, file_id: str, actor: str,
+    execute: Execute, since: dict[str, int], *, key: SealKey, file_id: str, actor: str,
 ) -> Anchor | None:
     """Seal the rows added after `since` (this transaction's); None when it added none."""
     ranges: list[SealRange] = []
-    for (table, id_column), start in zip(SEALED_TABLES, since, strict=True):
-        cursor = execute(f"SELECT * FROM {table} WHERE {id_column} > ? ORDER BY {id_column}",
+    for table, start in since.items():
+        column = SEALED_TABLES[table]
+        cursor = execute(f"SELECT * FROM {table} WHERE {column} > ? ORDER BY {column}",
                          (start,))
-        ranges += per_row_ranges(table, digested_rows(cursor, id_column))
+        ranges += per_row_ranges(table, digested_rows(cursor, column))
     if not ranges:
         return None
     return append_seal(execute, "write", ranges, key=key, file_id=file_id, actor=actor)
@@ -70,7 +82,7 @@ def seal_new_rows(
 def seal_all_rows(execute: Execute, *, key: SealKey, file_id: str, actor: str) -> Anchor | None:
     """The baseline: one seal over every row that exists when sealing begins."""
     ranges = []
-    for table, id_column in SEALED_TABLES:
+    for table, id_column in sealed_tables(execute).items():
         cursor = execute(f"SELECT * FROM {table} ORDER BY {id_column}", ())
         found = range_digest(digested_rows(cursor, id_column))
         if found is not None:
@@ -184,9 +196,28 @@ def digested_rows(cursor: Any, id_column: str) -> Iterator[tuple[int, bytes]]:
     names = [column[0] for column in cursor.description]
     order = sorted(range(len(names)), key=names.__getitem__)
     id_index = names.index(id_column)
+    heads = [(i, f'["{names[i]}",') for i in order]  # column names are plain ASCII
     for row in cursor:
-        pairs = [[names[i], row[i]] for i in order if row[i] is not None]
-        yield row[id_index], _encode(pairs).encode("ascii")
+        yield row[id_index], _canonical(heads, row).encode("ascii")
+
+
+def _canonical(heads: list[tuple[int, str]], row: tuple) -> str:
+    # Exactly what json.dumps(pairs, ensure_ascii=True, separators=(",", ":"))
+    # writes, built piece by piece: a seal digests every row a write adds, so
+    # this runs thousands of times for a stocktake's commit.
+    parts = []
+    for index, head in heads:
+        value = row[index]
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is int:
+            parts.append(f"{head}{value}]")
+        elif kind is str:
+            parts.append(f"{head}{_quoted(value)}]")
+        else:
+            parts.append(head + _encode(value) + "]")
+    return "[" + ",".join(parts) + "]"
 
 
 # Columns hold integers and text. Another tool may store a REAL (JSON writes
@@ -194,6 +225,7 @@ def digested_rows(cursor: Any, id_column: str) -> Iterator[tuple[int, bytes]]:
 # digest differently from any text: it becomes ["blob", hex].
 _encode = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"),
                            default=lambda blob: ["blob", bytes(blob).hex()]).encode
+_quoted = json.encoder.encode_basestring_ascii
 
 
 def _run_range(table: str, run: list[tuple[int, bytes]]) -> SealRange:

@@ -20,6 +20,8 @@ _TABLE_WORDS = {
     "stock_movement": "movement",
     "stock_item_history": "item history entry",
     "audit_log": "audit entry",
+    "stocktake_count": "stocktake count line",
+    "stocktake_explanation": "variance explanation",
 }
 MAX_LISTED = 20
 
@@ -46,7 +48,7 @@ def check_seals(
     """Every seal, sealed row and unsealed row of the file, checked."""
     findings = SealFindings()
     _check_chain(execute, keys, file_id, findings)
-    for table, id_column in seal.SEALED_TABLES:
+    for table, id_column in seal.sealed_tables(execute).items():
         _check_table(execute, table, id_column, findings)
     if anchor is not None:
         _check_anchor(execute, anchor, findings)

@@ -216,8 +216,8 @@ def test_migrating_an_older_file_takes_a_backup_first(tmp_path, schema_dir):
     current = db.schema_version_known()
     at_current_version = snapshot(path)
 
-    (schema_dir / f"{current + 1:04d}_suppliers.sql").write_text(
-        "CREATE TABLE supplier (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n")
+    (schema_dir / f"{current + 1:04d}_delivery_notes.sql").write_text(
+        "CREATE TABLE delivery_note (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n")
     info = db.open_database(path)
     assert info.schema_version == current + 1 and db.schema_version_known() == current + 1
     assert _pragmas(path)["user_version"] == current + 1
@@ -231,10 +231,10 @@ def test_migrating_an_older_file_takes_a_backup_first(tmp_path, schema_dir):
         assert copy.execute("PRAGMA user_version").fetchone()[0] == current
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'supplier'").fetchone()[0] == 0
+            "SELECT count(*) FROM sqlite_master WHERE name = 'delivery_note'").fetchone()[0] == 0
     copy.close()
     assert snapshot(backups[0]) == at_current_version
-    assert "supplier" in snapshot(path)
+    assert "delivery_note" in snapshot(path)
 
 
 def test_a_failing_migration_leaves_the_file_at_its_old_version(tmp_path, schema_dir):
@@ -245,7 +245,7 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(tmp_path, schema
     before = snapshot(path)
     current = db.schema_version_known()
     (schema_dir / f"{current + 1:04d}_broken.sql").write_text(
-        "CREATE TABLE supplier (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;\n")
+        "CREATE TABLE delivery_note (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;\n")
     with pytest.raises(Exception):  # noqa: B017 - a broken migration is our bug, not the user's
         db.open_database(path)
     db.close_database()

@@ -22,8 +22,13 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+# Qt lives in ui/ (the window) and documents/ (printable pages): nowhere else.
+QT_PACKAGES = ("ui", "documents")
+
+
 def _modules_outside_ui() -> list[Path]:
-    return [path for path in sorted(PACKAGE.rglob("*.py")) if "ui" not in path.parts]
+    return [path for path in sorted(PACKAGE.rglob("*.py"))
+            if not set(QT_PACKAGES) & set(path.relative_to(PACKAGE).parts)]
 
 
 def test_nothing_below_the_ui_imports_qt():
@@ -42,6 +47,16 @@ def test_importing_every_module_below_the_ui_loads_no_qt():
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr or "PySide6 was imported"
+
+
+def test_documents_are_loaded_only_when_asked_for():
+    # The command line starts without Qt: it imports documents/ inside the
+    # one command that writes a PDF; the services never import it.
+    for path in sorted((PACKAGE / "cli").rglob("*.py")) + sorted(
+            (PACKAGE / "services").rglob("*.py")):
+        assert not re.search(r"^(from|import) .*documents", path.read_text(), re.M), path
+    for path in sorted((PACKAGE / "documents").rglob("*.py")):
+        assert not re.search(r"^\s*from \.\.(ui|cli)", path.read_text(), re.M), path
 
 
 def test_cli_and_ui_never_import_each_other():

@@ -23,14 +23,22 @@ import peewee
 from .. import __version__, db, paths, services
 from ..errors import InventoryError
 from ..sqlite_errors import environment_error
-from . import delivery_commands, item_commands, report_commands, stock_commands
+from . import (
+    area_commands,
+    delivery_commands,
+    item_commands,
+    report_commands,
+    stock_commands,
+    stocktake_commands,
+)
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 # With --json, every line this command writes to stderr is one JSON object:
 # {"error": ..., "exit_code": ...} for what ends it, {"notice": ...} otherwise.
 _json_stderr = False
-_COMMAND_MODULES = (item_commands, stock_commands, delivery_commands, report_commands)
+_COMMAND_MODULES = (item_commands, stock_commands, delivery_commands, stocktake_commands,
+                    area_commands, report_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,9 +77,13 @@ def _parse(parser: argparse.ArgumentParser, arguments: list[str]) -> argparse.Na
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser: global options, then one subcommand."""
+    # Given before or after the command: "inventory --user ana count ..." or
+    # "inventory stocktake count ... --user ana".
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print machine-readable JSON")
+    common.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                        help="who is acting, for the records (default: your login name)")
     parser = argparse.ArgumentParser(
         prog="inventory", parents=[common],
         description="Stock ledger for a restaurant back office.")
@@ -79,8 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH",
                         help=f"data file (default: ${paths.DB_ENV_VAR} or "
                              f"{paths.default_data_file()})")
-    parser.add_argument("--user", metavar="NAME",
-                        help="who is acting, for the records (default: your login name)")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in _COMMAND_MODULES:
         module.register(commands, common)
@@ -89,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:
     args.json = getattr(args, "json", False)
+    args.user = getattr(args, "user", None)
     committed = db.commit_count()
     printed = io.StringIO()
     try:

@@ -60,3 +60,8 @@ def reasons_help(reasons: tuple[str, ...], default: str | None = None) -> str:
     named = [reason if REASON_LABELS[reason].casefold() == reason else
              f"{reason} ({REASON_LABELS[reason]})" for reason in reasons]
     return ", ".join(named) + (f" (default {default})" if default else "")
+
+
+def stocktake_id(text: str) -> int:
+    """A stocktake number as typed (a leading # is allowed)."""
+    return whole_number(text.strip().removeprefix("#"), "A stocktake id", 1, 2**63 - 1)

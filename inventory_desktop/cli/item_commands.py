@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .. import services
+from ..clock import local_display
 from ..quantity import format_decimal
 from ..vocabulary import UNITS
 from . import output
@@ -21,6 +22,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.add_argument("--sku")
     add.add_argument("--threshold", metavar="Q", help="low-stock threshold")
     add.add_argument("--initial", metavar="Q", default="0", help="quantity on hand now")
+    _add_place_options(add)
     add_op_key(add)
     add.set_defaults(handler=_add, creates_file=True)
 
@@ -43,6 +45,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     threshold = edit.add_mutually_exclusive_group()
     threshold.add_argument("--threshold", metavar="Q")
     threshold.add_argument("--no-threshold", action="store_true", help="remove the threshold")
+    _add_place_options(edit)
+    edit.add_argument("--no-area", action="store_true", help="kept in no area in particular")
+    edit.add_argument("--no-pack", action="store_true", help="no pack size")
     edit.set_defaults(handler=_edit)
 
     for name, handler, text in (("archive", _archive, "hide an item from daily lists"),
@@ -53,10 +58,23 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         action.set_defaults(handler=handler)
 
 
+def _add_place_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--area", metavar="AREA", action="append",
+                        help="a storage area it is kept in (repeat for several)")
+    parser.add_argument("--pack-size", metavar="Q",
+                        help="what one pack holds, in the item's unit (a case of 6: 6)")
+    parser.add_argument("--pack-name", metavar="WORD", help='what a pack is called ("case")')
+
+
+def _areas(names: list[str] | None) -> list[int]:
+    return [services.find_area(name).id for name in names or ()]
+
+
 def _add(args: argparse.Namespace) -> None:
     item = services.create_item(
         args.name, args.unit, sku=args.sku, low_stock_threshold=args.threshold,
-        initial_quantity=args.initial, user=args.user, op_key=args.op_key)
+        initial_quantity=args.initial, pack_size=args.pack_size, pack_name=args.pack_name,
+        areas=_areas(args.area), user=args.user, op_key=args.op_key)
     _print_item(args, item, f"Created {item.name} (id {item.id}).")
 
 
@@ -68,7 +86,7 @@ def _list(args: argparse.Namespace) -> None:
 def _show(args: argparse.Namespace) -> None:
     item = item_of(args.item)
     if args.at is None:
-        _print_item(args, item)
+        _print_item(args, item, details=True)
         return
     at = moment(args.at, end_of_day=True, what="moment")
     quantity = services.quantity_on(item.id, at)
@@ -86,9 +104,17 @@ def _edit(args: argparse.Namespace) -> None:
         ("low_stock_threshold", args.threshold)) if value is not None}
     if args.no_threshold:
         changes["low_stock_threshold"] = None
+    for name, value in (("pack_size", args.pack_size), ("pack_name", args.pack_name)):
+        if value is not None:
+            changes[name] = value
+    if args.no_pack:
+        changes["pack_size"] = changes["pack_name"] = None
+    if args.area or args.no_area:
+        changes["areas"] = _areas(args.area)
+    places = services.item_places(item.id)
     updated = services.update_item(item.id, user=args.user, **changes)
-    _print_item(args, updated, "Nothing changed." if updated == item else
-                f"Updated {updated.name}.")
+    same = updated == item and services.item_places(item.id) == places
+    _print_item(args, updated, "Nothing changed." if same else f"Updated {updated.name}.")
 
 
 def _archive(args: argparse.Namespace) -> None:
@@ -110,10 +136,17 @@ def _delete(args: argparse.Namespace) -> None:
         print(f"Deleted {item.name}.")
 
 
-def _print_item(args: argparse.Namespace, item: services.ItemRow, message: str = "") -> None:
+def _print_item(args: argparse.Namespace, item: services.ItemRow, message: str = "",
+                details: bool = False) -> None:
+    places = [place.area_name for place in services.item_places(item.id)]
+    counted = services.last_counted(item.id) if details else None
     if args.json:
-        output.print_json(output.item_json(item))
+        output.print_json({**output.item_json(item), "areas": places,
+                           **({"last_counted_at": counted} if details else {})})
         return
     if message:
         print(message)
-    output.print_item(item)
+    extra = [("Kept in", ", ".join(places) or "no area in particular")]
+    if details:
+        extra.append(("Last counted", local_display(counted) if counted else "never"))
+    output.print_item(item, extra)

@@ -25,6 +25,7 @@ def item_json(item: ItemRow) -> dict[str, Any]:
         "low_stock_threshold": _maybe_quantity(item.low_stock_threshold),
         "low_stock_alert_sent": item.low_stock_alert_sent, "is_active": item.is_active,
         "created_at": item.created_at, "updated_at": item.updated_at,
+        "pack_size": _maybe_quantity(item.pack_size), "pack_name": item.pack_name,
     }
 
 
@@ -80,7 +81,7 @@ def print_items(items: Sequence[ItemRow]) -> None:
                 right=(0, 3, 5))
 
 
-def print_item(item: ItemRow) -> None:
+def print_item(item: ItemRow, extra: Sequence[tuple[str, str]] = ()) -> None:
     fields = [
         ("Item", f"{item.name} (id {item.id})"), ("SKU", item.sku or "—"),
         ("On hand", f"{format_decimal(item.quantity)} {item.unit}"),
@@ -88,8 +89,10 @@ def print_item(item: ItemRow) -> None:
          f"{format_decimal(item.low_stock_threshold)} {item.unit}"
          if item.low_stock_threshold is not None else "none"),
         ("Status", _status(item) or "ok"),
+        ("Pack", pack_text(item) or "none"),
         ("Created", local_display(item.created_at)),
         ("Updated", local_display(item.updated_at)),
+        *extra,
     ]
     width = max(len(label) for label, _ in fields)
     for label, value in fields:
@@ -119,6 +122,18 @@ def describe_movement(movement: MovementRow) -> str:
 def _reason(reason: str) -> str:
     # As the window says it ("Order usage"); --json keeps the stored code.
     return REASON_LABELS.get(reason, reason)
+
+
+def pack_text(item: ItemRow) -> str:
+    """'case of 6 piece', or '' for an item without packs."""
+    if item.pack_size is None:
+        return ""
+    return f"{item.pack_name or 'pack'} of {format_decimal(item.pack_size)} {item.unit}"
+
+
+def signed(change: Decimal) -> str:
+    """'+2.5' or '-1': a change with its sign."""
+    return _signed(change)
 
 
 def _status(item: ItemRow) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .. import clock
@@ -10,9 +11,11 @@ from ..models import StockItem, StockItemHistory, StockMovement
 from ..quantity import decimal_to_units
 from . import validation
 from ._write import announce_low_stock, writing
+from .areas import set_places
 from .ledger import append_movement, movement_with_key
 from .queries import get_item
 from .rows import ItemRow
+from .suppliers import require_active_supplier
 
 UNSET: Any = object()
 
@@ -24,11 +27,20 @@ def create_item(
     low_stock_threshold: object = None,
     initial_quantity: object = 0,
     *,
+    pack_size: object = None,
+    pack_name: str | None = None,
+    areas: Sequence[int] = (),
+    standard_cost: object = None,
+    par_level: object = None,
+    supplier_id: int | None = None,
+    unit_cost: object = None,
     user: str | None = None,
     op_key: str | None = None,
 ) -> ItemRow:
     """Create an item; a non-zero initial quantity is booked as an 'initial' receipt.
 
+    The initial stock is worth `unit_cost` a unit when given, else the
+    standard cost; with neither its value is not known until a cost is.
     With `op_key`, a retry of a creation that already happened returns that item.
     """
     fields = {
@@ -37,7 +49,11 @@ def create_item(
         "unit": validation.unit(unit),
         "low_stock_threshold": validation.threshold(low_stock_threshold),
     }
+    details = _validated_changes({
+        "pack_size": pack_size, "pack_name": pack_name, "standard_cost": standard_cost,
+        "par_level": par_level, "supplier_id": supplier_id})
     initial = validation.new_quantity(initial_quantity)
+    cost = validation.receipt_cost(unit_cost)
     key = validation.op_key(op_key)
     with writing(user) as actor:
         if key is not None:
@@ -46,12 +62,17 @@ def create_item(
                 return _replayed_item(earlier, fields, initial, key)
             _refuse_key_of_a_movement(key)
         _refuse_duplicate_sku(fields["sku"])
+        if details["supplier_id"] is not None:
+            require_active_supplier(details["supplier_id"])
         # An empty item is at or below any threshold: flag it now, as
         # update_item would, or it would never show as needing attention.
         went_low = not initial and fields["low_stock_threshold"] is not None
-        item_id = StockItem.insert(**fields, low_stock_alert_sent=went_low, op_key=key).execute()
+        item_id = StockItem.insert(**fields, **details, low_stock_alert_sent=went_low,
+                                   op_key=key).execute()
+        set_places(item_id, areas)
         if initial:
-            _, went_low = append_movement(item_id, initial, "in", "initial", actor=actor)
+            _, went_low = append_movement(item_id, initial, "in", "initial", actor=actor,
+                                          cost=cost)
         item = get_item(item_id)
     if went_low:
         announce_low_stock(item)
@@ -65,17 +86,35 @@ def update_item(
     sku: str | None = UNSET,
     unit: str = UNSET,
     low_stock_threshold: object = UNSET,
+    pack_size: object = UNSET,
+    pack_name: str | None = UNSET,
+    areas: Sequence[int] = UNSET,
+    standard_cost: object = UNSET,
+    par_level: object = UNSET,
+    supplier_id: int | None = UNSET,
     user: str | None = None,
 ) -> ItemRow:
-    """Change an item's details (only the fields given); quantities change only by movements."""
-    changes = _validated_changes(name, sku, unit, low_stock_threshold)
+    """Change an item's details (only the fields given); quantities change only by movements.
+
+    `areas`: the storage areas it is kept in, exactly (see areas.place_item).
+    The standard cost values stock coming into the empty item without a cost;
+    changing it does not revalue stock on hand (revalue_stock does).
+    """
+    changes = _validated_changes({
+        "name": name, "sku": sku, "unit": unit, "low_stock_threshold": low_stock_threshold,
+        "pack_size": pack_size, "pack_name": pack_name, "standard_cost": standard_cost,
+        "par_level": par_level, "supplier_id": supplier_id})
     with writing(user):
         item = get_item(item_id)
+        if areas is not UNSET:
+            set_places(item_id, areas)
         changes = {k: v for k, v in changes.items() if v != _stored_value(item, k)}
         if not changes:
             return item
         if "sku" in changes:
             _refuse_duplicate_sku(changes["sku"], except_id=item_id)
+        if changes.get("supplier_id") is not None:
+            require_active_supplier(changes["supplier_id"])
         if "unit" in changes and _has_movements(item_id):
             raise ValidationError(
                 f"{item.name} already has movements recorded in {item.unit}; "
@@ -123,25 +162,26 @@ def _set_active(item_id: int, active: bool, user: str | None) -> ItemRow:
         return get_item(item_id)
 
 
-def _validated_changes(name: Any, sku: Any, unit: Any, threshold: Any) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if name is not UNSET:
-        changes["name"] = validation.name(name)
-    if sku is not UNSET:
-        changes["sku"] = validation.sku(sku)
-    if unit is not UNSET:
-        changes["unit"] = validation.unit(unit)
-    if threshold is not UNSET:
-        changes["low_stock_threshold"] = validation.threshold(threshold)
-    return changes
+_VALIDATORS = {
+    "name": validation.name, "sku": validation.sku, "unit": validation.unit,
+    "low_stock_threshold": validation.threshold, "pack_size": validation.pack_size,
+    "pack_name": validation.pack_name, "par_level": validation.par_level,
+    "standard_cost": lambda value: validation.amount(value, "standard cost", "standard_cost"),
+    "supplier_id": validation.row_id,
+}
+_EXACT = ("low_stock_threshold", "pack_size", "standard_cost", "par_level")
+
+
+def _validated_changes(given: dict[str, Any]) -> dict[str, Any]:
+    return {field: _VALIDATORS[field](value) for field, value in given.items()
+            if value is not UNSET}
 
 
 def _stored_value(item: ItemRow, field: str) -> Any:
-    if field == "low_stock_threshold":
-        threshold = item.low_stock_threshold
-        return None if threshold is None else decimal_to_units(threshold)
-    return getattr(item, field)
-
+    value = getattr(item, field)
+    if field in _EXACT:
+        return None if value is None else decimal_to_units(value)
+    return value
 
 
 def _refuse_duplicate_sku(sku: str | None, except_id: int | None = None) -> None:

@@ -15,28 +15,37 @@ from typing import NamedTuple
 from ..db import database
 from ..errors import ConflictError, InsufficientStockError, NotFoundError, ValidationError
 from ..models import StockMovement
+from ..money import MAX_AMOUNT, format_amount
 from ..quantity import MAX_UNITS, decimal_to_units, format_units
 from .queries import ROW_IDS, movement_query
 from .rows import MovementRow, movement_row
+from .valuation import Cost, Stock, Valued, opening_value, revaluation, value_movement
 
 # Every receipt and deduction runs these statements. They are written out
 # once rather than built by peewee per call: building the SQL cost more than
 # SQLite's own work (profiled: ~75% of a receipt's time, at ~0.23 of raw speed).
 _ITEM_FOR_UPDATE = (
-    "SELECT name, unit, current_quantity, low_stock_alert_sent, is_active "
-    "FROM stock_item WHERE id = ?"
+    "SELECT name, unit, current_quantity, low_stock_alert_sent, is_active, current_value, "
+    "standard_cost FROM stock_item WHERE id = ?"
 )
 # Dated max(now, the newest movement's time): with the clock set back, a
 # movement still never predates the one before it (a trigger insists).
 _INSERT_MOVEMENT = (
     "INSERT INTO stock_movement (stock_item_id, quantity_change, movement_type, reason, "
-    "notes, reference_type, reference_id, balance_after, created_by, op_key, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+    "notes, reference_type, reference_id, balance_after, created_by, op_key, value_change, "
+    "value_after, valued_by, unit_cost, supplier_id, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
     "COALESCE((SELECT created_at FROM last_movement_at), '')))"
 )
 _ALERT_SENT = "SELECT low_stock_alert_sent FROM stock_item WHERE id = ?"
 _MOVEMENT_BY_KEY = "SELECT id FROM stock_movement WHERE op_key = ?"
 _ITEM_BY_KEY = "SELECT name FROM stock_item WHERE op_key = ?"
+_LATEST_UNIT_COST = (
+    "SELECT unit_cost FROM stock_movement WHERE stock_item_id = ? "
+    "AND valued_by IN ('invoice', 'unit_cost') ORDER BY id DESC LIMIT 1"
+)
+OPENING_NOTE = "Stock from before costs were kept, valued at the first cost known"
 
 
 def _run(sql: str, params: tuple) -> sqlite3.Cursor:
@@ -52,6 +61,21 @@ class _Item(NamedTuple):
     current_quantity: int
     low_stock_alert_sent: int
     is_active: int
+    current_value: int | None
+    standard_cost: int | None
+
+    @property
+    def stock(self) -> Stock:
+        return Stock(self.current_quantity, self.current_value)
+
+
+class Booking(NamedTuple):
+    """One movement to book: its item, change in units, kind and reason."""
+
+    item_id: int
+    change: int
+    movement_type: str
+    reason: str
 
 
 def append_movement(
@@ -64,8 +88,36 @@ def append_movement(
     notes: str = "",
     reference: tuple[str, str] | None = None,
     op_key: str | None = None,
+    cost: Cost | None = None,
+    supplier_id: int | None = None,
+    reverses: int | None = None,
 ) -> tuple[MovementRow, bool]:
-    """Book `change` units; returns the movement and whether the item just went low."""
+    """Book `change` units; returns the movement and whether the item just went low.
+
+    `cost`: a receipt's invoice cost; `reverses`: the value change of the
+    movement a reversal undoes. The value follows services/valuation.py.
+    """
+    movement_id, went_low = book(item_id, change, movement_type, reason, actor=actor,
+                                 notes=notes, reference=reference, op_key=op_key, cost=cost,
+                                 supplier_id=supplier_id, reverses=reverses)
+    return _movement(movement_id), went_low
+
+
+def book(
+    item_id: int,
+    change: int,
+    movement_type: str,
+    reason: str,
+    *,
+    actor: str,
+    notes: str = "",
+    reference: tuple[str, str] | None = None,
+    op_key: str | None = None,
+    cost: Cost | None = None,
+    supplier_id: int | None = None,
+    reverses: int | None = None,
+) -> tuple[int, bool]:
+    """append_movement without reading the movement back: for many movements at once."""
     item = _item_for_update(item_id)
     balance = item.current_quantity + change
     if balance < 0:
@@ -76,12 +128,128 @@ def append_movement(
         raise ValidationError(
             f"{item.name} cannot hold more than {format_units(MAX_UNITS)} {item.unit}.",
             "quantity")
+    stock = item.stock
+    if reverses is not None and not stock.value_known and balance != 0:
+        raise ConflictError(
+            f"{item.name}'s stock has no known value now, so the value this reversal would "
+            "take back cannot be: give its stock a value with a revaluation first.")
+    if cost is not None and not stock.value_known:
+        stock = _book_opening_value(item_id, item, cost.per_unit(change), actor)
+    empty_cost = None if cost else _empty_item_cost(item_id, stock, item.standard_cost, change)
+    valued = value_movement(stock, change, cost=cost, reverses=reverses,
+                            empty_item_cost=empty_cost)
+    _refuse_value_out_of_range(item, valued)
     ref_type, ref_id = reference or (None, None)
     movement_id = _run(_INSERT_MOVEMENT, (
         item_id, change, movement_type, reason, notes, ref_type, ref_id, balance, actor, op_key,
+        *valued, supplier_id,
     )).lastrowid
     went_low = not item.low_stock_alert_sent and _alert_raised(item_id)
-    return _movement(movement_id), went_low
+    return movement_id, went_low
+
+
+def revalue(item_id: int, new_value: int, reason: str, *, actor: str, notes: str = "",
+            op_key: str | None = None) -> int:
+    """Book a revaluation setting the item's stock value to `new_value`; its id."""
+    item = _item_for_update(item_id)
+    if item.current_quantity == 0:
+        raise ConflictError(f"{item.name} has no stock to value: an empty item is worth "
+                            "nothing until stock arrives.")
+    valued = revaluation(item.stock, new_value)
+    _refuse_value_out_of_range(item, valued)
+    return _run(_INSERT_MOVEMENT, (
+        item_id, 0, "revaluation", reason, notes, None, None, item.current_quantity, actor,
+        op_key, *valued, None,
+    )).lastrowid
+
+
+def _book_opening_value(item_id: int, item: _Item, unit_cost: int, actor: str) -> Stock:
+    # Stock from before costs were kept is valued at the first cost known,
+    # so that the receipt bringing it can be averaged with it.
+    valued = opening_value(item.stock, unit_cost)
+    _refuse_value_out_of_range(item, valued)
+    _run(_INSERT_MOVEMENT, (
+        item_id, 0, "revaluation", "opening_value", OPENING_NOTE, None, None,
+        item.current_quantity, actor, None, *valued, None,
+    ))
+    return Stock(item.current_quantity, valued.after)
+
+
+def _empty_item_cost(item_id: int, stock: Stock, standard_cost: int | None,
+                     change: int) -> int | None:
+    # Uncosted stock into an empty item enters at its standard cost, else at
+    # the latest cost paid for it; only then is the extra read needed.
+    if change <= 0 or stock.balance != 0:
+        return None
+    if standard_cost is not None:
+        return standard_cost
+    found = _run(_LATEST_UNIT_COST, (item_id,)).fetchone()
+    return None if found is None else found[0]
+
+
+def _refuse_value_out_of_range(item: _Item, valued: Valued) -> None:
+    if valued.after is None:
+        return
+    if valued.after < 0:
+        raise ConflictError(
+            f"This would leave {item.name}'s stock worth less than nothing (it is worth "
+            f"{format_amount(item.current_value or 0)}, and this takes out "
+            f"{format_amount(-(valued.change or 0))}); correct its value with a "
+            "revaluation first.")
+    if valued.after > MAX_AMOUNT:
+        raise ValidationError(
+            f"{item.name}'s stock cannot be worth more than {format_amount(MAX_AMOUNT)}.",
+            "cost")
+
+
+def book_many(bookings: list[Booking], *, actor: str, notes: str,
+              reference: tuple[str, str]) -> list[int]:
+    """Book many movements at once, each valued by the rule, in the order given.
+
+    For a stocktake's commit: every item's stock is read once, in this
+    transaction, and carried from movement to movement; the triggers check
+    every balance and value. Returns the items whose low-stock alert these
+    movements raised.
+    """
+    items = sorted({booking.item_id for booking in bookings})
+    stock = _stock_of(items)
+    alerted = _alerted(items)
+    ref_type, ref_id = reference
+    rows = []
+    for item_id, change, kind, reason in bookings:
+        name, before, standard_cost = stock[item_id]
+        valued = value_movement(before, change, empty_item_cost=_empty_item_cost(
+            item_id, before, standard_cost, change))
+        balance = before.balance + change
+        stock[item_id] = (name, Stock(balance, valued.after), standard_cost)
+        rows.append((item_id, change, kind, reason, notes, ref_type, ref_id, balance, actor,
+                     None, *valued, None))
+    database.connection().executemany(_INSERT_MOVEMENT, rows)
+    return sorted(_alerted(items) - alerted)
+
+
+def _stock_of(items: list[int]) -> dict[int, tuple[str, Stock, int | None]]:
+    stock = {}
+    for chunk in _chunks(items):
+        for item_id, name, quantity, value, standard_cost in _run(
+                f"SELECT id, name, current_quantity, current_value, standard_cost "
+                f"FROM stock_item WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk)):
+            stock[item_id] = (name, Stock(quantity, value), standard_cost)
+    return stock
+
+
+def _chunks(items: list[int]) -> list[list[int]]:
+    # SQLite's bound parameters are limited: 500 at a time.
+    return [items[start:start + 500] for start in range(0, len(items), 500)]
+
+
+def _alerted(items: list[int]) -> set[int]:
+    alerted: set[int] = set()
+    for chunk in _chunks(items):
+        alerted |= {row[0] for row in _run(
+            f"SELECT id FROM stock_item WHERE low_stock_alert_sent = 1 AND id IN "
+            f"({','.join('?' * len(chunk))})", tuple(chunk))}
+    return alerted
 
 
 def replayed(

@@ -84,6 +84,16 @@ UNION ALL SELECT name, seq FROM sqlite_sequence
 """
 MAX_LISTED = 20
 
+# A stocktake's adjustments are posted only by its commit: any referring to a
+# stocktake that is not committed were added around the triggers.
+_STRAY_STOCKTAKE_MOVEMENTS = """
+SELECT m.id, m.reference_id FROM stock_movement AS m
+ WHERE m.reference_type = 'stocktake'
+   AND NOT EXISTS (SELECT 1 FROM stocktake AS s
+                   WHERE CAST(s.id AS TEXT) = m.reference_id AND s.state = 'committed')
+ ORDER BY m.id
+"""
+
 
 def quantity_findings() -> list[Finding]:
     """Items whose quantity is not the sum of their movements."""
@@ -148,6 +158,14 @@ def numbering_findings() -> list[Finding]:
         for table, highest in database.execute_sql(_TOO_HIGH)
         if isinstance(highest, int) and highest > NUMBERING_LIMIT
     ]
+
+
+def stocktake_findings() -> list[Finding]:
+    """Stocktake adjustments that no committed stocktake posted."""
+    rows = database.execute_sql(_STRAY_STOCKTAKE_MOVEMENTS).fetchall()
+    return [Finding("ledger", f"movement {movement_id} refers to stocktake {stocktake}, "
+                              "which did not post it (it is not committed)")
+            for movement_id, stocktake in rows[:MAX_LISTED]]
 
 
 def sku_findings() -> list[Finding]:

@@ -32,14 +32,16 @@ from .validation import sku_key
 ITEM_FIELDS = (
     StockItem.id, StockItem.name, StockItem.sku, StockItem.unit, StockItem.current_quantity,
     StockItem.low_stock_threshold, StockItem.low_stock_alert_sent, StockItem.is_active,
-    StockItem.created_at, StockItem.updated_at,
+    StockItem.created_at, StockItem.updated_at, StockItem.pack_size, StockItem.pack_name,
+    StockItem.current_value, StockItem.standard_cost, StockItem.par_level, StockItem.supplier,
 )
 MOVEMENT_FIELDS = (
     StockMovement.id, StockMovement.stock_item, StockItem.name, StockItem.sku, StockItem.unit,
     StockMovement.quantity_change, StockMovement.movement_type, StockMovement.reason,
     StockMovement.notes, StockMovement.reference_type, StockMovement.reference_id,
     StockMovement.balance_after, StockMovement.created_by, StockMovement.created_at,
-    StockMovement.op_key,
+    StockMovement.op_key, StockMovement.value_change, StockMovement.value_after,
+    StockMovement.valued_by, StockMovement.unit_cost, StockMovement.supplier,
 )
 MAX_PAGE = 10_000
 # SQLite integers are 64-bit: a larger id (typed by someone) names no row, and

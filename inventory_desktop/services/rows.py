@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..quantity import to_decimal
+from ..money import average_cost, to_money
+from ..quantity import decimal_to_units, to_decimal
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,23 @@ class ItemRow:
     is_active: bool
     created_at: str
     updated_at: str
+    # What one pack holds, in the item's unit (a count is entered as packs + loose).
+    pack_size: Decimal | None = None
+    pack_name: str | None = None
+    # Money: exact Decimals (4 places). value is None while the stock's value is
+    # not known (stock from before costs were kept); an empty item is worth 0.
+    value: Decimal | None = None
+    standard_cost: Decimal | None = None
+    # The quantity to hold after a delivery (the order list tops up to it).
+    par_level: Decimal | None = None
+    supplier_id: int | None = None
+
+    @property
+    def average_cost(self) -> Decimal | None:
+        """What one unit of the stock cost on average (None: empty, or not known)."""
+        if self.value is None or not self.quantity:
+            return None
+        return to_money(average_cost(decimal_to_units(self.value), decimal_to_units(self.quantity)))
 
     @property
     def is_low(self) -> bool:
@@ -50,6 +68,14 @@ class MovementRow:
     created_by: str
     created_at: str
     op_key: str | None
+    # The value the movement moved and the item's stock value after it (None:
+    # not known), how it was set (vocabulary in services/valuation.py), the
+    # unit cost of a costed receipt, and who supplied it.
+    value_change: Decimal | None = None
+    value_after: Decimal | None = None
+    valued_by: str | None = None
+    unit_cost: Decimal | None = None
+    supplier_id: int | None = None
     # True when a retry with the same op_key returned this earlier booking; not
     # part of equality: it is the same movement either way.
     replayed: bool = field(default=False, compare=False)
@@ -94,7 +120,7 @@ class Finding:
     """One thing `verify` found wrong, in a sentence; item fields when it is about one item.
 
     `check` says which check found it: integrity, foreign_keys, schema,
-    write_context, seal, foreign_rows, ledger, history, times, numbering or sku.
+    write_context, seal, foreign_rows, ledger, value, history, times, numbering or sku.
     """
 
     check: str
@@ -124,25 +150,41 @@ class VerifyReport:
 
 def item_row(values: tuple) -> ItemRow:
     """An ItemRow from a tuple of queries.ITEM_FIELDS."""
-    (id_, name, sku, unit, quantity, threshold, alert, active, created, updated) = values
+    (id_, name, sku, unit, quantity, threshold, alert, active, created, updated,
+     pack_size, pack_name, value, standard_cost, par_level, supplier_id) = values
     return ItemRow(
         id=id_, name=name, sku=sku, unit=unit, quantity=to_decimal(quantity),
-        low_stock_threshold=None if threshold is None else to_decimal(threshold),
+        low_stock_threshold=_decimal_or_none(threshold),
         low_stock_alert_sent=bool(alert), is_active=bool(active),
         created_at=created, updated_at=updated,
+        pack_size=_decimal_or_none(pack_size), pack_name=pack_name,
+        value=_money_or_none(0 if value is None and not quantity else value),
+        standard_cost=_money_or_none(standard_cost),
+        par_level=_decimal_or_none(par_level), supplier_id=supplier_id,
     )
 
 
 def movement_row(values: tuple) -> MovementRow:
     """A MovementRow from a tuple of queries.MOVEMENT_FIELDS."""
     (id_, item_id, name, sku, unit, change, kind, reason, notes, ref_type, ref_id,
-     balance, by, created, op_key) = values
+     balance, by, created, op_key, value_change, value_after, valued_by, unit_cost,
+     supplier_id) = values
     return MovementRow(
         id=id_, item_id=item_id, item_name=name, item_sku=sku, unit=unit,
         quantity_change=to_decimal(change), movement_type=kind, reason=reason,
         notes=notes, reference_type=ref_type, reference_id=ref_id,
         balance_after=to_decimal(balance), created_by=by, created_at=created, op_key=op_key,
+        value_change=_money_or_none(value_change), value_after=_money_or_none(value_after),
+        valued_by=valued_by, unit_cost=_money_or_none(unit_cost), supplier_id=supplier_id,
     )
+
+
+def _decimal_or_none(units: int | None) -> Decimal | None:
+    return None if units is None else to_decimal(units)
+
+
+def _money_or_none(amount: int | None) -> Decimal | None:
+    return None if amount is None else to_money(amount)
 
 
 def history_row(values: tuple) -> ItemHistoryRow:

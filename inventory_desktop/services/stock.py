@@ -6,34 +6,56 @@ Each function is one user action and one IMMEDIATE transaction; with
 
 from __future__ import annotations
 
-from ..errors import ConflictError, InsufficientStockError
+from ..errors import ConflictError, InsufficientStockError, ValidationError
 from ..models import StockMovement
+from ..money import value_of
 from ..quantity import decimal_to_units, format_units
 from ..vocabulary import (
     ADJUST_REASONS,
     DEDUCT_REASONS,
     RECEIVE_REASONS,
+    REVALUE_REASONS,
     REVERSAL,
     REVERSE_REASONS,
 )
 from . import validation
 from ._write import announce_low_stock, writing
-from .ledger import append_movement, replayed
+from .ledger import append_movement, replayed, revalue
 from .queries import get_item, get_movement
 from .rows import MovementRow
+from .suppliers import require_active_supplier
 
 _OPPOSITE = {"in": "out", "out": "in", "adjustment": "adjustment"}
 
 
 def add_stock(
     item_id: int, quantity: object, reason: str = "purchase", *,
+    unit_cost: object = None, total: object = None, supplier_id: int | None = None,
     user: str | None = None, notes: str = "", reference: object = None,
     op_key: str | None = None,
 ) -> MovementRow:
-    """Receive stock: a positive 'in' movement."""
+    """Receive stock: a positive 'in' movement.
+
+    With its cost from the invoice (`unit_cost` per unit, or the line's
+    `total`) the receipt adds that cost to the stock's value; without one it
+    enters at the average cost (services/valuation.py). `supplier_id`: who
+    delivered it.
+    """
     change = validation.positive_quantity(quantity)
-    return _book(item_id, change, "in", validation.reason(reason, RECEIVE_REASONS, "receive stock"),
-                 user, notes, reference, op_key)
+    cost = validation.receipt_cost(unit_cost, total)
+    reason = validation.reason(reason, RECEIVE_REASONS, "receive stock")
+    notes, ref, key = validation.movement_details(notes, reference, op_key)
+    with writing(user) as actor:
+        earlier = replayed(key, item_id, "in", change=change)
+        if earlier is not None:
+            return earlier
+        if supplier_id is not None:
+            require_active_supplier(supplier_id)
+        movement, went_low = append_movement(
+            item_id, change, "in", reason, actor=actor, notes=notes, reference=ref, op_key=key,
+            cost=cost, supplier_id=supplier_id)
+    _after_commit(movement, went_low)
+    return movement
 
 
 def deduct_stock(
@@ -82,6 +104,7 @@ def reverse_movement(
     notes, key = validation.notes(notes), validation.op_key(op_key)
     with writing(user) as actor:
         original = get_movement(movement_id)
+        _refuse_reversing_a_revaluation(original)
         kind = _OPPOSITE[original.movement_type]
         change = -decimal_to_units(original.quantity_change)
         earlier = replayed(key, original.item_id, kind, change=change,
@@ -92,7 +115,9 @@ def reverse_movement(
         try:
             movement, went_low = append_movement(
                 original.item_id, change, kind, reason, actor=actor, notes=notes,
-                reference=(REVERSAL, str(original.id)), op_key=key)
+                reference=(REVERSAL, str(original.id)), op_key=key,
+                reverses=None if original.value_change is None
+                else decimal_to_units(original.value_change))
         except InsufficientStockError:
             raise InsufficientStockError(
                 f"Reversing movement {original.id} would take {original.item_name} below zero: "
@@ -115,6 +140,42 @@ def _book(
             item_id, change, kind, reason, actor=actor, notes=notes, reference=ref, op_key=key)
     _after_commit(movement, went_low)
     return movement
+
+
+def revalue_stock(
+    item_id: int, *, value: object = None, unit_cost: object = None,
+    reason: str = "price_correction", user: str | None = None, notes: str = "",
+    op_key: str | None = None,
+) -> MovementRow:
+    """Set what an item's stock is worth, leaving its quantity: a revaluation movement.
+
+    Give the new total `value`, or a `unit_cost` that values the stock on hand.
+    For a price found wrong after the fact (price_correction), or stock from
+    before costs were kept (standard_cost); history is never edited.
+    """
+    reason = validation.reason(reason, REVALUE_REASONS, "revalue stock")
+    new_value = validation.amount(value, "new value", "value")
+    per_unit = validation.amount(unit_cost, "unit cost", "unit_cost")
+    if (new_value is None) == (per_unit is None):
+        raise ValidationError("Give the stock's new value or its cost per unit (one of them).",
+                              "value")
+    notes, key = validation.notes(notes), validation.op_key(op_key)
+    with writing(user) as actor:
+        earlier = replayed(key, item_id, "revaluation")
+        if earlier is not None:
+            return earlier
+        if new_value is None:
+            new_value = value_of(decimal_to_units(get_item(item_id).quantity), per_unit)
+        movement_id = revalue(item_id, new_value, reason, actor=actor, notes=notes, op_key=key)
+        movement = get_movement(movement_id)
+    return movement
+
+
+def _refuse_reversing_a_revaluation(original: MovementRow) -> None:
+    if original.movement_type == "revaluation":
+        raise ConflictError(
+            f"Movement {original.id} is a revaluation: correct it with another revaluation "
+            "(the value the stock should have), not a reversal.")
 
 
 def _refuse_second_reversal(original: MovementRow) -> None:

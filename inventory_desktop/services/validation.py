@@ -10,8 +10,10 @@ import re
 import unicodedata
 
 from ..errors import ValidationError
+from ..money import to_amount
 from ..quantity import to_units
 from ..vocabulary import REVERSAL, UNITS
+from .valuation import Cost
 
 MAX_NAME = 200
 MAX_SKU = 50
@@ -19,6 +21,10 @@ MAX_NOTES = 2000
 MAX_REFERENCE = 100
 MAX_OP_KEY = 200
 MAX_USER = 100
+MAX_PACK_NAME = 40
+MAX_AREA_NAME = 100
+MAX_SUPPLIER_NAME = 100
+MAX_CURRENCY_SYMBOL = 8
 _UNITS_BY_LOWER = {unit.lower(): unit for unit in UNITS}
 # The same set the file's trigger enforces: case-folding is then the whole of
 # comparing two SKUs, and no look-alike letter can make a second "FL-55".
@@ -84,6 +90,104 @@ def threshold(value: object) -> int | None:
     return units
 
 
+def pack_size(value: object) -> int | None:
+    """What one pack holds, in the item's unit; None (or blank) for no packs."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    units = to_units(value, "pack size", field="pack_size")
+    if units <= 0:
+        raise ValidationError("The pack size must be more than zero.", "pack_size")
+    return units
+
+
+def pack_name(value: object) -> str | None:
+    """What a pack is called ("case", "sack"); None for the plain word "pack"."""
+    if value is None:
+        return None
+    text = _text(value, "pack name").strip()
+    if not text:
+        return None
+    if len(text) > MAX_PACK_NAME:
+        raise ValidationError(f"A pack name can be at most {MAX_PACK_NAME} characters.",
+                              "pack_name")
+    _printable(text, "pack name", "pack_name")
+    return text
+
+
+def par_level(value: object) -> int | None:
+    """The quantity to hold after a delivery; None (or blank) for none."""
+    if _blank(value):
+        return None
+    units = to_units(value, "par level", field="par_level")
+    if units < 0:
+        raise ValidationError("The par level cannot be negative.", "par_level")
+    return units
+
+
+def row_id(value: object) -> int | None:
+    """A reference to a row by its id (a supplier's); None for none."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"An id is a whole number, not {value!r}.", "id")
+    return value
+
+
+def amount(value: object, what: str, field: str) -> int | None:
+    """A money amount (a cost, a value) in ten-thousandths; None (or blank) for none."""
+    if _blank(value):
+        return None
+    money = to_amount(value, what, field=field)
+    if money < 0:
+        raise ValidationError(f"The {what} cannot be negative.", field)
+    return money
+
+
+def receipt_cost(unit_cost: object = None, total: object = None) -> Cost | None:
+    """What the invoice says a receipt cost: per unit or the line total, not both."""
+    per_unit = amount(unit_cost, "unit cost", "unit_cost")
+    line_total = amount(total, "invoice total", "total")
+    if per_unit is not None and line_total is not None:
+        raise ValidationError("Give the cost per unit or the invoice line's total, not both.",
+                              "unit_cost")
+    if per_unit is None and line_total is None:
+        return None
+    return Cost(per_unit, line_total)
+
+
+def supplier_name(value: object) -> str:
+    text = _text(value, "supplier name").strip()
+    if not text:
+        raise ValidationError("Enter a name for the supplier.", "supplier_name")
+    if len(text) > MAX_SUPPLIER_NAME:
+        raise ValidationError(
+            f"A supplier name can be at most {MAX_SUPPLIER_NAME} characters.", "supplier_name")
+    _printable(text, "supplier name", "supplier_name")
+    return text
+
+
+def currency_symbol(value: object) -> str:
+    """The symbol shown before amounts ("€", "$", "CHF "); blank for none."""
+    text = _text(value, "currency symbol")
+    if len(text) > MAX_CURRENCY_SYMBOL or text.strip() != text.rstrip():
+        raise ValidationError(
+            f"A currency symbol is at most {MAX_CURRENCY_SYMBOL} characters, with no "
+            "leading space.", "currency_symbol")
+    _printable(text, "currency symbol", "currency_symbol")
+    return text
+
+
+def area_name(value: object) -> str:
+    text = _text(value, "area name").strip()
+    if not text:
+        raise ValidationError("Enter a name for the storage area.", "area_name")
+    if len(text) > MAX_AREA_NAME:
+        raise ValidationError(f"An area name can be at most {MAX_AREA_NAME} characters.",
+                              "area_name")
+    _printable(text, "area name", "area_name")
+    return text
+
+
 def positive_quantity(value: object, what: str = "quantity") -> int:
     units = to_units(value, what, field="quantity")
     if units <= 0:
@@ -91,10 +195,10 @@ def positive_quantity(value: object, what: str = "quantity") -> int:
     return units
 
 
-def new_quantity(value: object) -> int:
-    units = to_units(value, "new quantity", field="quantity")
+def new_quantity(value: object, what: str = "new quantity") -> int:
+    units = to_units(value, what, field="quantity")
     if units < 0:
-        raise ValidationError("The new quantity cannot be negative.", "quantity")
+        raise ValidationError(f"The {what} cannot be negative.", "quantity")
     return units
 
 
@@ -169,6 +273,10 @@ def _pair(value: object) -> tuple[object, object]:
     if isinstance(value, tuple | list) and len(value) == 2:
         return value[0], value[1]
     raise ValidationError("A reference is a text or a (type, id) pair.", "reference")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value: object, what: str) -> str:

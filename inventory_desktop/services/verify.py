@@ -3,8 +3,9 @@
 SQLite's own integrity and foreign keys; the whole schema against this
 version's; the seals (tampering by a tool that turned the triggers off) and
 the rows nobody sealed (another tool's writes); and the ledger itself: every
-quantity the sum of its movements, every balance the running sum, every item
-its last recorded state, times in order, ids in range, SKUs distinct.
+quantity the sum of its movements, every balance the running sum, every value
+re-derived from the costing rule, every item its last recorded state, times in
+order, ids in range, SKUs distinct.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from .. import db, schema_check, seal, seal_check, seal_store
 from ..db import database
 from ..errors import DataFileError
 from ..sqlite_errors import translate_sqlite_errors
-from . import ledger_checks
+from . import ledger_checks, value_checks
 from ._write import writing
 from .rows import Finding, VerifyReport
 
@@ -21,6 +22,7 @@ _CONTENT_CHECKS = (
     ledger_checks.quantity_findings, ledger_checks.running_sum_findings,
     ledger_checks.history_findings, ledger_checks.time_findings,
     ledger_checks.numbering_findings, ledger_checks.sku_findings,
+    ledger_checks.stocktake_findings, value_checks.value_findings,
 )
 
 
@@ -51,7 +53,7 @@ def accept_foreign_rows(*, user: str | None = None) -> int:
     info = db.current_file()
     with writing(user) as actor:
         ranges = []
-        for table, id_column in seal.SEALED_TABLES:
+        for table, id_column in seal.sealed_tables(database.execute_sql).items():
             ids = seal_check.unsealed_ids(database.execute_sql, table, id_column)
             for first, last in seal_check.id_runs(ids):
                 cursor = database.execute_sql(

@@ -16,7 +16,7 @@ from ..common.formatting import change_text, quantity_text, time_text
 from ..common.paged_model import AnyIndex, PagedTableModel
 
 PAGE_SIZE = 200
-TYPE_LABELS = {"in": "In", "out": "Out", "adjustment": "Adjustment"}
+TYPE_LABELS = {"in": "In", "out": "Out", "adjustment": "Adjustment", "revaluation": "Revaluation"}
 # Reference before Who and Notes: at the window's default width it is in view,
 # and Notes (often long) takes what is left at the right.
 COLUMNS = ("Time", "Item", "Type", "Reason", "Change", "Balance after", "Reference", "Who",

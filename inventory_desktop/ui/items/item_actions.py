@@ -51,6 +51,8 @@ class ItemActions:
         self.show_archived.setCheckable(True)
         self.all_history = self._action("&Movement history (all items)", self._all_history)
         self.audit_log = self._action("Audit &log", self._audit_log)
+        self.stocktake = self._action("&Count stock…", self._stocktake, "Ctrl+T")
+        self.storage_areas = self._action("Storage &areas…", self._storage_areas)
         self.about = self._action("&About", window.show_about)
         self.receive_delivery = self._action(
             "Receive a d&elivery…", lambda: sheet_actions.book(window, "delivery"), "Ctrl+Shift+R")
@@ -106,7 +108,9 @@ class ItemActions:
 
         def submit(data: ItemInput) -> ItemRow:
             item = services.create_item(data.name, data.unit, data.sku, data.threshold,
-                                        data.initial_quantity, user=operator.current())
+                                        data.initial_quantity, pack_size=data.pack_size,
+                                        pack_name=data.pack_name, areas=data.areas,
+                                        user=operator.current())
             created.append(item)
             return item
 
@@ -124,7 +128,8 @@ class ItemActions:
         def submit(data: ItemInput) -> ItemRow:
             return services.update_item(item.id, name=data.name, sku=data.sku, unit=data.unit,
                                         low_stock_threshold=data.threshold,
-                                        user=operator.current())
+                                        pack_size=data.pack_size, pack_name=data.pack_name,
+                                        areas=data.areas, user=operator.current())
 
         if ItemDialog.ask(self._window, submit, item):
             self._window.refresh_item(item.id)
@@ -204,6 +209,19 @@ class ItemActions:
             operator.choose(name)
             self._window.operator_button.show_current()
             self._window.say(f"Changes are now recorded as made by {operator.current()}.")
+
+    def _stocktake(self) -> None:
+        from ..stocktake.count_window import StocktakeWindow
+
+        self._window.show_child(StocktakeWindow, lambda: StocktakeWindow(
+            self._window, current_user=self._window.current_user))
+
+    def _storage_areas(self) -> None:
+        from ..stocktake.areas_dialog import AreasDialog
+
+        if self._window.read_only:
+            return
+        AreasDialog(self._window, self._window.current_user).exec()
 
     def _item_history(self) -> None:
         item = self._window.selected_item()

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from ...errors import InventoryError, ValidationError
 from ...quantity import format_decimal, to_units
-from ...services import ItemRow, list_items, list_movements, validation
+from ...services import ItemRow, item_places, list_items, list_movements, validation
 from ...vocabulary import UNITS
 from ..common.form_dialog import FormDialog
 from ..common.form_marks import MarkedField, banner_label
+from .area_checklist import AreaChecklist
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,17 @@ class ItemInput:
     unit: str
     threshold: str
     initial_quantity: str
+    pack_size: str = ""
+    pack_name: str = ""
+    areas: tuple[int, ...] = ()  # the storage areas it is kept in
 
 
 # The services name fields by column; the form names them by box.
 _FIELD_OF_ERROR = {
     "name": "name", "sku": "sku", "unit": "unit",
     "low_stock_threshold": "threshold", "quantity": "initial_quantity",
-    "initial_quantity": "initial_quantity",
+    "initial_quantity": "initial_quantity", "pack_size": "pack_size",
+    "pack_name": "pack_name",
 }
 
 
@@ -81,6 +86,8 @@ class ItemDialog(FormDialog):
         return ItemInput(
             name=self.name.text(), sku=self.sku.text(), unit=self.unit.currentText(),
             threshold=self.threshold.text(), initial_quantity=initial or "0",
+            pack_size=self.pack_size.text(), pack_name=self.pack_name.text(),
+            areas=self.places.chosen(),
         )
 
     def _build(self) -> None:
@@ -94,9 +101,15 @@ class ItemDialog(FormDialog):
         self.threshold.setPlaceholderText("Optional: warn at or below this quantity")
         self.initial_quantity = QLineEdit(self)
         self.initial_quantity.setPlaceholderText("0")
+        self.pack_size = QLineEdit(self)
+        self.pack_size.setPlaceholderText("Optional: what one pack holds, e.g. 6 or 25")
+        self.pack_name = QLineEdit(self)
+        self.pack_name.setPlaceholderText("e.g. case, sack (default: pack)")
+        self.places = AreaChecklist(self)
         self._marks = {key: MarkedField(widget, self) for key, widget in (
             ("name", self.name), ("sku", self.sku), ("unit", self.unit),
-            ("threshold", self.threshold), ("initial_quantity", self.initial_quantity))}
+            ("threshold", self.threshold), ("initial_quantity", self.initial_quantity),
+            ("pack_size", self.pack_size), ("pack_name", self.pack_name))}
         self.name_note = QLabel(self)
         self.name_note.setStyleSheet(_NOTE_STYLE)
         self.name_note.setWordWrap(True)
@@ -111,11 +124,15 @@ class ItemDialog(FormDialog):
             form.addRow("&Initial quantity", self._marks["initial_quantity"])
         else:
             self._marks["initial_quantity"].hide()
+        form.addRow("&Pack size", self._marks["pack_size"])
+        form.addRow("Pack &called", self._marks["pack_name"])
+        form.addRow("&Kept in", self.places)
         self.message = banner_label(self)
         self._lay_out(form, "Create" if self._item is None else "Save")
         for key, widget in (("name", self.name), ("sku", self.sku),
                             ("threshold", self.threshold),
-                            ("initial_quantity", self.initial_quantity)):
+                            ("initial_quantity", self.initial_quantity),
+                            ("pack_size", self.pack_size), ("pack_name", self.pack_name)):
             widget.textEdited.connect(lambda _text, key=key: self._edited(key))
         self.unit.currentIndexChanged.connect(lambda _index: self._edited("unit"))
         # Deferred: when Enter ended the editing, OK runs first and holds the save
@@ -131,6 +148,9 @@ class ItemDialog(FormDialog):
         self.unit.setCurrentText(item.unit)
         threshold = item.low_stock_threshold
         self.threshold.setText("" if threshold is None else format_decimal(threshold))
+        self.pack_size.setText("" if item.pack_size is None else format_decimal(item.pack_size))
+        self.pack_name.setText(item.pack_name or "")
+        self.places.check([place.area_id for place in item_places(item.id)])
         if _has_movements(item.id):
             self.unit.setEnabled(False)
             self.unit.setToolTip(f"Stock of {item.name} is recorded in {item.unit}; "
@@ -141,6 +161,8 @@ class ItemDialog(FormDialog):
             "name": lambda: validation.name(self.name.text()),
             "sku": lambda: validation.sku(self.sku.text()),
             "threshold": lambda: validation.threshold(self.threshold.text()),
+            "pack_size": lambda: validation.pack_size(self.pack_size.text()),
+            "pack_name": lambda: validation.pack_name(self.pack_name.text()),
         }
         if self._item is None:
             checks["initial_quantity"] = lambda: _initial_quantity(self.initial_quantity.text())

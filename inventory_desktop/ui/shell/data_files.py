@@ -172,6 +172,11 @@ def about_text() -> str:
             f"Schema version: {info.schema_version}")
 
 
+def start_folder() -> str:
+    """Where file dialogs start: the open data file's folder."""
+    return _start_dir()
+
+
 def _start_dir() -> str:
     try:
         return str(db.current_file().path.parent)

@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         items_menu.addActions([a.receive_delivery, a.waste_sheet])
         items_menu.addSeparator()
         items_menu.addAction(a.find)
+        stocktake_menu = self.menuBar().addMenu("&Stocktake")
+        stocktake_menu.addActions([a.stocktake, a.storage_areas])
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([a.show_archived, a.all_history, a.audit_log])
         self.menuBar().addMenu("&Help").addActions([a.keyboard_help, a.manual, a.about])
@@ -301,6 +303,21 @@ class MainWindow(QMainWindow):
         """Take a low-stock notice about `item` off the status bar."""
         if self.statusBar().currentMessage().startswith(f"Low stock: {item.name} is "):
             self.statusBar().clearMessage()
+
+    def current_user(self) -> str | None:
+        """Who is acting at this window (chosen with File → Who is recording)."""
+        return operator.current()
+
+    def show_child(self, kind: type, make) -> QWidget:
+        """Raise the open window of `kind`, or open one made by `make()`."""
+        for child in self.findChildren(kind):
+            if child.isWindow() and child.isVisible():
+                child.raise_()
+                child.activateWindow()
+                return child
+        child = make()
+        child.show()
+        return child
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Inventory Desktop", data_files.about_text())
