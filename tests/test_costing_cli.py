@@ -35,7 +35,7 @@ def test_a_costed_receipt_from_a_supplier_and_what_the_item_is_worth(kitchen, ca
     assert run(kitchen, "receive", "FL-55", "25", "--cost", "0.82", "--supplier",
                "bakers ltd") == 0
     out = capsys.readouterr().out
-    assert "+25 kg Flour (purchase) at €0.8200/kg (€20.50); now 35 kg, worth €28.70." in out
+    assert "+25 kg Flour (Purchase) at €0.8200/kg (€20.50); now 35 kg, worth €28.70." in out
     assert run(kitchen, "--json", "receive", "FL-55", "10", "--total", "9.99") == 0
     receipt = json.loads(capsys.readouterr().out)
     assert (receipt["value_change"], receipt["value_after"], receipt["valued_by"],
@@ -50,7 +50,7 @@ def test_a_costed_receipt_from_a_supplier_and_what_the_item_is_worth(kitchen, ca
 
 def test_a_revaluation_and_its_refusals(kitchen, capsys):
     assert run(kitchen, "revalue", "FL-55", "--cost", "0.5", "--reason", "standard_cost") == 0
-    assert "Flour revalued (standard_cost) by +5.00; its 10 kg are now worth 5.00." in (
+    assert "Flour revalued (Standard cost) by +5.00; its 10 kg are now worth 5.00." in (
         capsys.readouterr().out)
     before = snapshot(kitchen)
     assert run(kitchen, "revalue", "FL-55", "--value", "-3") == 1

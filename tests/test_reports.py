@@ -133,6 +133,8 @@ def test_a_period_reports_figures_are_the_ledgers_sums(steps, cuts):
         for step in steps:
             history.run(step)
         times = sorted({row[10] for row in _ledger(path)})
+        if not times:  # every step was refused (stock taken from empty items)
+            return
         low, high = sorted(cuts)
         start_text = times[int(low * (len(times) - 1))]
         end_text = times[int(high * (len(times) - 1))]

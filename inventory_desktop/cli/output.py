@@ -16,6 +16,7 @@ from ..clock import local_display
 from ..money import format_amount
 from ..quantity import decimal_to_units, format_decimal
 from ..services import ItemRow, MovementRow
+from ..vocabulary import REASON_LABELS
 
 
 def item_json(item: ItemRow) -> dict[str, Any]:
@@ -108,8 +109,9 @@ def print_item(item: ItemRow, extra: Sequence[tuple[str, str]] = ()) -> None:
 
 def print_movements(movements: Sequence[MovementRow]) -> None:
     rows = [[str(m.id), local_display(m.created_at), m.item_sku or str(m.item_id), m.item_name,
-             m.movement_type, m.reason, _signed(m.quantity_change), format_decimal(m.balance_after),
-             m.unit, _value_change(m), "" if m.value_after is None else money(m.value_after),
+             m.movement_type, _reason(m.reason), _signed(m.quantity_change),
+             format_decimal(m.balance_after), m.unit, _value_change(m),
+             "" if m.value_after is None else money(m.value_after),
              m.created_by, _reference(m), m.notes.replace("\n", " ")]
             for m in movements]
     print_table(["ID", "TIME", "ITEM", "NAME", "TYPE", "REASON", "CHANGE", "BALANCE", "UNIT",
@@ -128,8 +130,9 @@ def describe_movement(movement: MovementRow, symbol: str = "") -> str:
         return (f"Already recorded as movement {movement.id} (operation key "
                 f"{movement.op_key!r}); nothing new was booked.")
     if movement.movement_type == "revaluation":
+        change = money(movement.value_change, symbol, signed=True)
         return (f"Recorded movement {movement.id}: {movement.item_name} revalued "
-                f"({movement.reason}) by {money(movement.value_change, symbol, signed=True)}; "
+                f"({_reason(movement.reason)}) by {change}; "
                 f"its {format_decimal(movement.balance_after)} {movement.unit} are now worth "
                 f"{money(movement.value_after, symbol)}.")
     worth = ("its value is not known yet" if movement.value_after is None
@@ -139,7 +142,7 @@ def describe_movement(movement: MovementRow, symbol: str = "") -> str:
         cost = (f" at {money(movement.unit_cost, symbol, places=4)}/{movement.unit} "
                 f"({money(movement.value_change, symbol)})")
     return (f"Recorded movement {movement.id}: {_signed(movement.quantity_change)} "
-            f"{movement.unit} {movement.item_name} ({movement.reason}){cost}; "
+            f"{movement.unit} {movement.item_name} ({_reason(movement.reason)}){cost}; "
             f"now {format_decimal(movement.balance_after)} {movement.unit}, {worth}.")
 
 
@@ -150,6 +153,11 @@ def money(amount: Decimal | None, symbol: str = "", *, places: int = 2,
         return "not known"
     text = format_amount(decimal_to_units(amount), symbol, places)
     return f"+{text}" if signed and amount > 0 else text
+
+
+def _reason(reason: str) -> str:
+    # As the window says it ("Order usage"); --json keeps the stored code.
+    return REASON_LABELS.get(reason, reason)
 
 
 def pack_text(item: ItemRow) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from .. import services
-from ..vocabulary import MOVEMENT_TYPES, REASONS
+from ..vocabulary import MOVEMENT_TYPES, REASONS, reason_named
 from . import output
-from ._common import item_of, moment, whole_number
+from ._common import item_of, moment, reasons_help, whole_number
 
 EXIT_PROBLEMS = 1
 
@@ -17,7 +17,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                     help="list movements, newest first")
     movements.add_argument("--item", metavar="ITEM", help="SKU or id")
     movements.add_argument("--type", help=", ".join(MOVEMENT_TYPES))
-    movements.add_argument("--reason", help=", ".join(REASONS))
+    movements.add_argument("--reason", type=reason_named, help=reasons_help(REASONS))
     movements.add_argument("--since", metavar="DATE", help="from this local date/time")
     movements.add_argument("--until", metavar="DATE", help="up to this local date/time")
     movements.add_argument("--limit", metavar="N", default="50", help="at most N (default 50)")

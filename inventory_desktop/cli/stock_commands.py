@@ -13,9 +13,10 @@ from ..vocabulary import (
     RECEIVE_REASONS,
     REVALUE_REASONS,
     REVERSE_REASONS,
+    reason_named,
 )
 from . import output
-from ._common import add_notes, add_op_key, item_of, movement_id
+from ._common import add_notes, add_op_key, item_of, movement_id, reasons_help
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -36,7 +37,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     reverse = commands.add_parser("reverse", parents=[common],
                                   help="undo a movement with an opposite one")
     reverse.add_argument("movement", metavar="MOVEMENT_ID")
-    reverse.add_argument("--reason", required=True, help=", ".join(REVERSE_REASONS))
+    reverse.add_argument("--reason", required=True, type=reason_named,
+                         help=reasons_help(REVERSE_REASONS))
     add_notes(reverse)
     add_op_key(reverse)
     reverse.set_defaults(handler=_reverse)
@@ -49,8 +51,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     new_value = revalue.add_mutually_exclusive_group(required=True)
     new_value.add_argument("--value", metavar="AMOUNT", help="the stock's value, in total")
     new_value.add_argument("--cost", metavar="AMOUNT", help="the cost of one unit on hand")
-    revalue.add_argument("--reason", default="price_correction",
-                         help=", ".join(REVALUE_REASONS) + " (default price_correction)")
+    revalue.add_argument("--reason", default="price_correction", type=reason_named,
+                         help=reasons_help(REVALUE_REASONS, "price_correction"))
     add_notes(revalue)
     add_op_key(revalue)
     revalue.set_defaults(handler=_revalue)
@@ -63,7 +65,7 @@ def _stock_command(commands: argparse._SubParsersAction, common: argparse.Argume
     parser.add_argument("item", metavar="ITEM", help="SKU or id")
     parser.add_argument("quantity", metavar=quantity)
     parser.add_argument("--reason", required=default is None, default=default,
-                        help=", ".join(reasons) + (f" (default {default})" if default else ""))
+                        type=reason_named, help=reasons_help(reasons, default))
     add_notes(parser)
     parser.add_argument("--reference", metavar="TEXT",
                         help="a document this refers to, e.g. an invoice number")
