@@ -105,7 +105,7 @@ DECLARE
 BEGIN
     EXECUTE format('SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s',
                    TG_ARGV[1]) INTO following;
-    IF given >= following THEN
+    IF given >= following AND given <= 4503599627370496 THEN
         PERFORM setval(TG_ARGV[1]::regclass, given);
     END IF;
     RETURN NEW;
@@ -314,7 +314,8 @@ BEGIN
     ELSE
         SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END
           INTO following FROM stock_movement_id_seq;
-        IF NEW.id >= following THEN
+        -- Out of range, it is left to the CHECK to refuse.
+        IF NEW.id >= following AND NEW.id <= 4503599627370496 THEN
             PERFORM setval('stock_movement_id_seq', NEW.id);
         END IF;
     END IF;
@@ -330,6 +331,9 @@ BEGIN
      ORDER BY id DESC LIMIT 1;
     IF NEW.balance_after IS DISTINCT FROM COALESCE(previous.balance_after, 0) + NEW.quantity_change THEN
         PERFORM refuse('balance_after must equal the previous balance plus quantity_change');
+    END IF;
+    IF NOT is_utc_time(NEW.created_at) THEN
+        PERFORM refuse('created_at must be a UTC time written YYYY-MM-DDTHH:MM:SS.SSSZ');
     END IF;
     IF NEW.created_at < previous.created_at THEN
         PERFORM refuse('a movement cannot be dated before the movement recorded ahead of it');
