@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import psycopg
 import pytest
-from pg_helpers import add_item, balance, move
+
+from .pg_helpers import add_item, balance, move
 
 WAITS = "55P03"  # lock_not_available: the lock_timeout below ran out
 

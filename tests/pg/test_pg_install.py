@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from pg_helpers import snapshot
 
 from inventory_desktop import pg_migrations
 from inventory_desktop.errors import RefusedFileError
+
+from .pg_helpers import snapshot
 
 SCHEMA_OBJECTS = """
 SELECT c.relkind, c.relname, pg_get_userbyid(c.relowner) FROM pg_class AS c

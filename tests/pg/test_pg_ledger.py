@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from pg_helpers import act, add_item, move, refused, snapshot
+
+from .pg_helpers import act, add_item, move, refused, snapshot
 
 APPEND_ONLY = ("stock_movement", "stock_item_history", "audit_log")
 

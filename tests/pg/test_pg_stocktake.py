@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pg_helpers import add_item, move, refused
+
+from .pg_helpers import add_item, move, refused
 
 
 def _start(connection, *, areas: tuple[int, ...] = ()) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pg_helpers import add_item, balance, move, receive, refused
+
+from .pg_helpers import add_item, balance, move, receive, refused
 
 
 @pytest.fixture
