@@ -25,7 +25,8 @@ from inventory_desktop import pg_migrations
 
 REQUIRED = os.environ.get("INVENTORY_REQUIRE_PG") == "1"
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = "inventory_test_template"
+# One template per session: two sessions may share a server (INVENTORY_TEST_PG_URL).
+TEMPLATE = f"inventory_test_template_{uuid.uuid4().hex[:8]}"
 PASSWORD = "inventory-test"  # test logins only; the throwaway server trusts its socket anyway
 # Logins the tests connect as: the program, a report tool, and "another tool"
 # that holds the program's privileges but does not say who acts.
@@ -90,6 +91,8 @@ def pg_server() -> Iterator[str]:
             throwaway.stop(started.folder, quiet=True)
         _unavailable(f"the server at {url} cannot be used: {error}")
     yield url
+    with _admin(url) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
     if started is not None:
         throwaway.stop(started.folder)
 
@@ -107,7 +110,6 @@ def _make_template(url: str) -> None:
     # every test then gets a copy of it (CREATE DATABASE … TEMPLATE), which is
     # quicker than running the migrations again.
     with _admin(url) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {TEMPLATE} TEMPLATE template0")
     with _admin(url, TEMPLATE) as connection:
         pg_migrations.upgrade(connection)
