@@ -23,10 +23,10 @@ from .. import __version__, db, paths, services
 from ..errors import InventoryError
 from ..quantity import format_decimal
 from ..sqlite_errors import environment_error
-from . import item_commands, report_commands, stock_commands
+from . import backup_commands, item_commands, report_commands, stock_commands
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-_COMMAND_MODULES = (item_commands, stock_commands, report_commands)
+_COMMAND_MODULES = (item_commands, stock_commands, report_commands, backup_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,14 +92,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_command(args: argparse.Namespace) -> int:
+    if not getattr(args, "opens_file", True):  # restore, backups: the file may be missing
+        return args.handler(args) or EXIT_OK
     # Only adding an item may start a new file: a mistyped --db for any other
     # command is refused rather than answered from an empty file.
     where = paths.default_data_file() if args.db is None else args.db
     info = db.open_database(where, create=getattr(args, "creates_file", False))
     if info.created:
         say(f"Created a new data file at {info.path}.")
-    for notice in info.notices:
+    for notice in [*info.notices, *services.backup_warnings(info.path)]:
         say(f"inventory: note: {notice}")
+    services.start_daily_backup(info.path)
     services.add_low_stock_listener(_warn_low_stock)
     db.database.on_waiting = _say_waiting
     try:

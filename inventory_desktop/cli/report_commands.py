@@ -1,4 +1,4 @@
-"""`inventory movements | verify | backup`: reading and checking the ledger."""
+"""`inventory movements | verify`: reading and checking the ledger."""
 
 from __future__ import annotations
 
@@ -29,11 +29,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                         help="after looking at them: seal the rows another program wrote, "
                              "as accepted by you")
     verify.set_defaults(handler=_verify)
-
-    backup = commands.add_parser("backup", parents=[common],
-                                 help="copy the data file safely, even while in use")
-    backup.add_argument("destination", metavar="PATH")
-    backup.set_defaults(handler=_backup)
 
 
 def _movements(args: argparse.Namespace) -> None:
@@ -87,14 +82,6 @@ def _print_report(report: services.VerifyReport) -> None:
         else:
             print(f"{label}: {finding.detail}")
     print("PROBLEMS FOUND: restore from a backup, or correct with adjustments.")
-
-
-def _backup(args: argparse.Namespace) -> None:
-    target = services.back_up(args.destination)
-    if args.json:
-        output.print_json({"backup": str(target)})
-    else:
-        print(f"Backed up to {target}.")
 
 
 def _limit(text: str) -> int:

@@ -12,6 +12,10 @@ from pathlib import Path
 
 from .. import db
 from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
+from .backup_check import BackupCheck
+from .backups import KINDS as BACKUP_KINDS
+from .backups import BackupRow, back_up_and_check, list_backups
+from .daily_backup import backup_warnings, start_daily_backup
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .queries import (
     MAX_PAGE,
@@ -26,6 +30,7 @@ from .queries import (
     list_movements,
     quantity_on,
 )
+from .restore import RestoreResult, restore
 from .rows import AuditRow, Finding, ItemHistoryRow, ItemRow, MovementRow, VerifyReport
 from .stock import add_stock, adjust_stock, deduct_stock, reverse_movement
 from .verify import accept_foreign_rows, verify
@@ -37,11 +42,14 @@ def back_up(destination: str | Path) -> Path:
 
 
 __all__ = [
-    "MAX_PAGE",
-    "AuditRow", "Finding", "ItemHistoryRow", "ItemRow", "MovementRow", "VerifyReport",
+    "BACKUP_KINDS", "MAX_PAGE",
+    "AuditRow", "BackupCheck", "BackupRow", "Finding", "ItemHistoryRow", "ItemRow", "MovementRow",
+    "RestoreResult", "VerifyReport",
     "accept_foreign_rows", "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item",
-    "audit_entries", "back_up", "count_movements", "create_item", "deduct_stock", "delete_item",
+    "audit_entries", "back_up", "back_up_and_check", "backup_warnings", "count_movements",
+    "create_item", "deduct_stock", "delete_item",
     "find_item", "get_item", "get_movement", "item_history", "items_needing_attention",
-    "list_items", "list_movements", "operator_name", "quantity_on", "remove_low_stock_listener",
-    "restore_item", "reverse_movement", "update_item", "verify",
+    "list_backups", "list_items", "list_movements", "operator_name", "quantity_on",
+    "remove_low_stock_listener", "restore", "restore_item", "reverse_movement",
+    "start_daily_backup", "update_item", "verify",
 ]
