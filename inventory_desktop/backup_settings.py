@@ -44,12 +44,22 @@ def settings_file() -> Path:
 
 
 def load() -> tuple[BackupSettings, str | None]:
-    """The settings, and what was wrong with the file when it could not be used (then the
-    defaults apply)."""
-    settings, problem = _read(settings_file())
-    if os.environ.get(AUTO_ENV_VAR, "").strip().lower() in ("0", "off", "no", "false"):
+    """The settings in effect, and what was wrong with the file when it could not be used
+    (then the defaults apply)."""
+    settings, problem = stored()
+    if switched_off():
         settings = replace(settings, automatic=False)
     return settings, problem
+
+
+def stored() -> tuple[BackupSettings, str | None]:
+    """The settings as the file holds them, without the environment's say."""
+    return _read(settings_file())
+
+
+def switched_off() -> bool:
+    """True when the environment turns automatic backups off for this process."""
+    return os.environ.get(AUTO_ENV_VAR, "").strip().lower() in ("0", "off", "no", "false")
 
 
 def save(settings: BackupSettings) -> Path:

@@ -83,6 +83,8 @@ def _backups(args: argparse.Namespace) -> None:
     automatic = (f"automatic daily backups on, keeping {settings.keep_daily} daily and "
                  f"{settings.keep_weekly} weekly" if settings.automatic
                  else "automatic daily backups off")
+    if settings.automatic and backup_settings.switched_off():
+        automatic += f"; off for now: {backup_settings.AUTO_ENV_VAR} is set"
     print(f"Backups in {settings.backup_folder} ({automatic}):")
     if not rows:
         print("No backups yet.")
@@ -96,7 +98,7 @@ def _backups(args: argparse.Namespace) -> None:
 
 
 def _changed_settings(args: argparse.Namespace) -> backup_settings.BackupSettings:
-    settings, problem = backup_settings.load()
+    settings, problem = backup_settings.stored()
     wanted = {"automatic": None if args.automatic is None else args.automatic == "on",
               "keep_daily": _count(args.keep_daily, "--keep-daily", 1),
               "keep_weekly": _count(args.keep_weekly, "--keep-weekly", 0)}

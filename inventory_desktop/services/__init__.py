@@ -30,7 +30,7 @@ from .queries import (
     list_movements,
     quantity_on,
 )
-from .restore import RestoreResult, restore
+from .restore_backup import RestoreResult, restore
 from .rows import AuditRow, Finding, ItemHistoryRow, ItemRow, MovementRow, VerifyReport
 from .stock import add_stock, adjust_stock, deduct_stock, reverse_movement
 from .verify import accept_foreign_rows, verify

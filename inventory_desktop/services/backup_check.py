@@ -28,6 +28,7 @@ from .. import backup_record, clock, db, paths, seal_store
 from ..errors import InventoryError
 from ..migrations import SEALS_SINCE
 from ..wal_reader import committed_page_one
+from .rows import Finding
 from .verify import verify
 
 JOB_OPTION = "--backup-job"
@@ -135,7 +136,7 @@ def _checked_open_file(info: db.DataFileInfo, record: backup_record.BackupRecord
             f"its structure is not this program's: {problem}" for problem in
             info.schema_problems[:5]), file_id=info.file_id)
     report = verify()
-    problems = [f.detail for f in report.findings if f.check != "foreign_rows"]
+    problems = [_finding_text(f) for f in report.findings if f.check != "foreign_rows"]
     notes = [f.detail for f in report.findings if f.check == "foreign_rows"]
     notes += [note for note in report.notes if not note.startswith(_NOT_WRITTEN_HERE)]
     was_sealed = version_before is not None and version_before >= SEALS_SINCE
@@ -152,6 +153,13 @@ def _checked_open_file(info: db.DataFileInfo, record: backup_record.BackupRecord
         schema_version=info.schema_version, upgraded_from=upgraded, items=items,
         movements=movements, newest_seq=newest[0] if newest else None,
         newest_digest=newest[1] if newest else None)
+
+
+def _finding_text(finding: Finding) -> str:
+    if finding.item_id is None:
+        return finding.detail
+    name = f"{finding.name} ({finding.sku})" if finding.sku else f"{finding.name}"
+    return f"{name}, id {finding.item_id}: {finding.detail}"
 
 
 def _anchor_problems(file_id: str, record: backup_record.BackupRecord | None,

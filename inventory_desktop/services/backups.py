@@ -79,7 +79,11 @@ def new_backup_path(data_file: Path, kind: str, *, folder: Path | None = None,
     if kind == "daily":
         return folder / f"{data_file.stem}-daily-{moment:%Y-%m-%d}{SUFFIX}"
     middle = "-before-restore" if kind == "before-restore" else ""
-    return folder / f"{data_file.stem}{middle}-{moment:%Y-%m-%d_%H%M%S}{SUFFIX}"
+    name = f"{data_file.stem}{middle}-{moment:%Y-%m-%d_%H%M%S}"
+    # Two in the same second (a double click) get -2, -3…
+    candidates = [name] + [f"{name}-{number}" for number in range(2, 100)]
+    return next((folder / f"{candidate}{SUFFIX}" for candidate in candidates
+                 if not (folder / f"{candidate}{SUFFIX}").exists()), folder / f"{name}{SUFFIX}")
 
 
 def list_backups(folder: Path | None = None) -> list[BackupRow]:

@@ -105,7 +105,10 @@ def _refuse_obvious(source: Path, target: Path) -> None:
         raise DataFileError(f"There is no backup at {source}.") from None
     except OSError as exc:
         raise DataFileError(f"The backup {source} cannot be read: {exc.strerror}.") from exc
-    check_header(source, db.schema_version_known())
+    try:
+        check_header(source, db.schema_version_known())
+    except RefusedFileError as error:
+        raise RefusedFileError(f"{error} Nothing was changed.") from error
     if size == 0:
         raise RefusedFileError(f"{source} is empty, not a backup. Nothing was changed.")
     _refuse_foreign_target(target)
