@@ -23,10 +23,17 @@ from .. import __version__, db, paths, services
 from ..errors import InventoryError
 from ..quantity import format_decimal
 from ..sqlite_errors import environment_error
-from . import backup_commands, item_commands, report_commands, stock_commands
+from . import (
+    backup_commands,
+    item_commands,
+    report_commands,
+    stock_commands,
+    transfer_commands,
+)
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-_COMMAND_MODULES = (item_commands, stock_commands, report_commands, backup_commands)
+_COMMAND_MODULES = (item_commands, stock_commands, report_commands, backup_commands,
+                    transfer_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,7 +104,8 @@ def _run_command(args: argparse.Namespace) -> int:
     # Only adding an item may start a new file: a mistyped --db for any other
     # command is refused rather than answered from an empty file.
     where = paths.default_data_file() if args.db is None else args.db
-    info = db.open_database(where, create=getattr(args, "creates_file", False))
+    creates = getattr(args, "creates_file", False) and not getattr(args, "dry_run", False)
+    info = db.open_database(where, create=creates)
     if info.created:
         say(f"Created a new data file at {info.path}.")
     for notice in [*info.notices, *services.backup_warnings(info.path)]:

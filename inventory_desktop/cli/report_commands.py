@@ -7,7 +7,7 @@ import argparse
 from .. import services
 from ..vocabulary import MOVEMENT_TYPES, REASONS
 from . import output
-from ._common import item_of, moment, whole_number
+from ._common import item_of, moment, movement_id, whole_number
 
 EXIT_PROBLEMS = 1
 
@@ -20,7 +20,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     movements.add_argument("--reason", help=", ".join(REASONS))
     movements.add_argument("--since", metavar="DATE", help="from this local date/time")
     movements.add_argument("--until", metavar="DATE", help="up to this local date/time")
-    movements.add_argument("--limit", metavar="N", default="50", help="at most N (default 50)")
+    movements.add_argument("--limit", metavar="N", default="50",
+                           help=f"at most N (default 50, at most {services.MAX_PAGE:,} a page)")
+    page = movements.add_mutually_exclusive_group()
+    page.add_argument("--before-id", metavar="ID",
+                      help="the page after one ending at movement ID (see the hint printed)")
+    page.add_argument("--offset", metavar="N", help="skip the newest N first")
     movements.set_defaults(handler=_movements)
 
     verify = commands.add_parser("verify", parents=[common],
@@ -32,14 +37,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def _movements(args: argparse.Namespace) -> None:
+    limit = _limit(args.limit)
     rows = services.list_movements(
         item_id=item_of(args.item).id if args.item else None,
         movement_type=args.type, reason=args.reason,
         since=moment(args.since, what="--since date"),
         until=moment(args.until, end_of_day=True, what="--until date"),
-        limit=_limit(args.limit))
+        limit=limit, offset=_whole(args.offset, "--offset"),
+        before_id=None if args.before_id is None else movement_id(args.before_id))
     output.print_listing(args.json, rows, output.movement_json, output.print_movements,
                          "No movements.")
+    if rows and len(rows) == limit and not args.json:
+        # Paging by id costs the same on the millionth page as on the first.
+        print(f"More may follow: add --before-id {rows[-1].id} for the next page.")
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -86,3 +96,7 @@ def _print_report(report: services.VerifyReport) -> None:
 
 def _limit(text: str) -> int:
     return whole_number(text, "--limit", 1, services.MAX_PAGE)
+
+
+def _whole(text: str | None, what: str) -> int:
+    return 0 if text is None else whole_number(text, what, 0, 2**62)

@@ -16,6 +16,10 @@ from .backup_check import BackupCheck
 from .backups import KINDS as BACKUP_KINDS
 from .backups import BackupRow, back_up_and_check, list_backups
 from .daily_backup import backup_warnings, start_daily_backup
+from .export import KINDS as EXPORT_KINDS
+from .export import ExportFilters, ExportResult, export_csv
+from .import_plan import ImportProblem, ImportRow
+from .item_import import ImportReport, import_items, import_items_file
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .queries import (
     MAX_PAGE,
@@ -42,13 +46,15 @@ def back_up(destination: str | Path) -> Path:
 
 
 __all__ = [
-    "BACKUP_KINDS", "MAX_PAGE",
-    "AuditRow", "BackupCheck", "BackupRow", "Finding", "ItemHistoryRow", "ItemRow", "MovementRow",
+    "BACKUP_KINDS", "EXPORT_KINDS", "MAX_PAGE",
+    "AuditRow", "BackupCheck", "BackupRow", "ExportFilters", "ExportResult", "Finding",
+    "ImportProblem", "ImportReport", "ImportRow", "ItemHistoryRow", "ItemRow", "MovementRow",
     "RestoreResult", "VerifyReport",
     "accept_foreign_rows", "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item",
     "audit_entries", "back_up", "back_up_and_check", "backup_warnings", "count_movements",
-    "create_item", "deduct_stock", "delete_item",
-    "find_item", "get_item", "get_movement", "item_history", "items_needing_attention",
+    "create_item", "deduct_stock", "delete_item", "export_csv",
+    "find_item", "get_item", "get_movement", "import_items", "import_items_file",
+    "item_history", "items_needing_attention",
     "list_backups", "list_items", "list_movements", "operator_name", "quantity_on",
     "remove_low_stock_listener", "restore", "restore_item", "reverse_movement",
     "start_daily_backup", "update_item", "verify",
