@@ -55,6 +55,8 @@ class ImportReport:
                     f"{'s' if lines != 1 else ''}; correct the file and import it again.")
         created, updated = self.count("create"), self.count("update")
         unchanged = self.count("unchanged")
+        if not self.rows:
+            return "The file lists no items: nothing to import."
         if not created and not updated:
             return (f"Nothing to change: all {unchanged} item{'s are' if unchanged != 1 else ' is'}"
                     " already as the file says.")
