@@ -233,3 +233,12 @@ def test_an_archived_item_in_the_file_is_archived_after_its_stock_is_booked(data
     assert [(i.name, i.is_active, i.quantity) for i in archived] == [
         ("New stock", True, Decimal("1")), ("Old stock", False, Decimal("5"))]
     assert services.verify().ok
+
+
+def test_two_rows_cannot_both_be_about_one_existing_item(data_file):
+    _import("Name,Unit\nBasil,g\n")
+    before = snapshot(data_file)
+    report = _import("Name,SKU,Unit\nBasil,,g\nBasil,HRB-1,kg\n")
+    assert [(p.line, p.column) for p in report.problems] == [(3, "name")]
+    assert "line 2 is about the same item (Basil, #1)" in report.problems[0].reason
+    assert snapshot(data_file) == before

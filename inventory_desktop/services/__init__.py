@@ -14,8 +14,8 @@ from .. import db
 from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
 from .backup_check import BackupCheck
 from .backups import KINDS as BACKUP_KINDS
-from .backups import BackupRow, back_up_and_check, list_backups
-from .daily_backup import backup_warnings, start_daily_backup
+from .backups import BackupRow, back_up_and_check, backup_row, list_backups
+from .daily_backup import BackupOverview, backup_overview, backup_warnings, start_daily_backup
 from .export import KINDS as EXPORT_KINDS
 from .export import ExportFilters, ExportResult, export_csv
 from .import_plan import ImportProblem, ImportRow
@@ -47,11 +47,13 @@ def back_up(destination: str | Path) -> Path:
 
 __all__ = [
     "BACKUP_KINDS", "EXPORT_KINDS", "MAX_PAGE",
-    "AuditRow", "BackupCheck", "BackupRow", "ExportFilters", "ExportResult", "Finding",
+    "AuditRow", "BackupCheck", "BackupOverview", "BackupRow", "ExportFilters", "ExportResult",
+    "Finding",
     "ImportProblem", "ImportReport", "ImportRow", "ItemHistoryRow", "ItemRow", "MovementRow",
     "RestoreResult", "VerifyReport",
     "accept_foreign_rows", "add_low_stock_listener", "add_stock", "adjust_stock", "archive_item",
-    "audit_entries", "back_up", "back_up_and_check", "backup_warnings", "count_movements",
+    "audit_entries", "back_up", "back_up_and_check", "backup_overview", "backup_row",
+    "backup_warnings", "count_movements",
     "create_item", "deduct_stock", "delete_item", "export_csv",
     "find_item", "get_item", "get_movement", "import_items", "import_items_file",
     "item_history", "items_needing_attention",

@@ -45,6 +45,24 @@ class DailyOutcome:
     backup: str | None = None
 
 
+@dataclass(frozen=True)
+class BackupOverview:
+    """Where backups go, what the automatic ones keep, how the newest one went."""
+
+    folder: Path
+    automatic: bool
+    keep_daily: int
+    keep_weekly: int
+    last: DailyOutcome | None
+
+
+def backup_overview(data_file: Path) -> BackupOverview:
+    """The backup settings in effect and the last automatic backup of `data_file`."""
+    settings, _ = backup_settings.load()
+    return BackupOverview(settings.backup_folder, settings.automatic, settings.keep_daily,
+                          settings.keep_weekly, last_outcome(data_file, settings.backup_folder))
+
+
 def start_daily_backup(data_file: Path, *, today: dt.date | None = None
                        ) -> subprocess.Popen | None:
     """Start today's automatic backup of `data_file` in the background, unless it is done

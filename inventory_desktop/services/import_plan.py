@@ -86,6 +86,7 @@ def plan_rows(parsed: list[ParsedRow], present: set[str], existing: Existing
     rows: list[ImportRow] = []
     problems: list[ImportProblem] = []
     seen: dict[str, int] = {}
+    claimed: dict[int, int] = {}  # item id -> the line that is about it
     for row in parsed:
         if "name" not in row.values or "unit" not in row.values:
             continue  # already reported: a row without a usable name or unit
@@ -97,7 +98,15 @@ def plan_rows(parsed: list[ParsedRow], present: set[str], existing: Existing
         found, ambiguous = _match(row, existing)
         if ambiguous is not None:
             problems.append(ambiguous)
+        elif found is not None and found.id in claimed:
+            # A row with a new SKU matched by name the item another row is about.
+            problems.append(ImportProblem(
+                row.line, "name", f"line {claimed[found.id]} is about the same item "
+                                  f"({found.name}, #{found.id}): one row per item",
+                row.values["name"]))
         else:
+            if found is not None:
+                claimed[found.id] = row.line
             rows.append(_planned(row, found, present, problems))
     return rows, problems
 
