@@ -52,12 +52,12 @@ def test_the_import_report_names_the_bad_row_and_nothing_is_written(qtbot, qtmod
         assert isinstance(dialog, ImportDialog)
         qtmodeltester.check(dialog.model)
         rows = _table(dialog)
-        assert rows[1] == ["3", "Problem", "Unit", "", "barrel",
+        assert rows[1] == ["3", "Problem", "OIL-1", "Olive oil", "Unit", "barrel",
                            "The unit must be one of kg, g, L, mL, piece, portion, other "
                            "(not 'barrel')."]
         assert [row[1] for row in rows] == ["New item", "Problem", "New item"]
         assert not dialog.import_button.isEnabled()
-        assert dialog.summary.text().startswith("Nothing was imported: 1 problem on 1 line")
+        assert dialog.summary.text().startswith("1 problem on 1 line: correct the file")
         assert dialog.read_as.text() == "UTF-8, semicolon-separated"
         dialog.reject()
 

@@ -43,7 +43,7 @@ def _backup(args: argparse.Namespace) -> None:
         output.print_json({"backup": str(row.path), **_backup_json(row)})
     else:
         print(f"Backed up to {row.path} and checked it "
-              f"({_counts(row)}, {_size(row.size)}).")
+              f"({_counts(row)}, {services.size_text(row.size)}).")
 
 
 def _restore(args: argparse.Namespace) -> None:
@@ -92,8 +92,9 @@ def _backups(args: argparse.Namespace) -> None:
     output.print_table(
         ["MADE", "KIND", "SIZE", "ITEMS", "MOVEMENTS", "CHECK", "FILE"],
         [[local_display(row.made_at) if row.made_at else "?",
-          services.BACKUP_KINDS.get(row.kind, row.kind), _size(row.size), _number(row.items),
-          _number(row.movements), "ok" if row.check == "ok" else "not checked", row.path.name]
+          services.BACKUP_KINDS.get(row.kind, row.kind), services.size_text(row.size),
+          _number(row.items), _number(row.movements),
+          "ok" if row.check == "ok" else "not checked", row.path.name]
          for row in rows], right=(2, 3, 4))
 
 
@@ -131,11 +132,3 @@ def _plural(count: int | None, noun: str) -> str:
 
 def _number(value: int | None) -> str:
     return "?" if value is None else f"{value:,}"
-
-
-def _size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1024
-    return f"{size:,.1f} GB"

@@ -14,7 +14,7 @@ from .. import db
 from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
 from .backup_check import BackupCheck
 from .backups import KINDS as BACKUP_KINDS
-from .backups import BackupRow, back_up_and_check, backup_row, list_backups
+from .backups import BackupRow, back_up_and_check, backup_row, list_backups, size_text
 from .daily_backup import BackupOverview, backup_overview, backup_warnings, start_daily_backup
 from .export import KINDS as EXPORT_KINDS
 from .export import ExportFilters, ExportResult, export_csv
@@ -58,6 +58,6 @@ __all__ = [
     "find_item", "get_item", "get_movement", "import_items", "import_items_file",
     "item_history", "items_needing_attention",
     "list_backups", "list_items", "list_movements", "operator_name", "quantity_on",
-    "remove_low_stock_listener", "restore", "restore_item", "reverse_movement",
+    "remove_low_stock_listener", "restore", "restore_item", "reverse_movement", "size_text",
     "start_daily_backup", "update_item", "verify",
 ]

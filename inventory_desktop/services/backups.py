@@ -55,7 +55,7 @@ def back_up_and_check(destination: str | Path | None = None) -> BackupRow:
 
 
 def accept_checked(copy: Path, result: BackupCheck, *, kind: str,
-                   day: dt.date | None = None) -> BackupRow:
+                   day: dt.date | None = None, made_at: str | None = None) -> BackupRow:
     """Record a checked copy as good, or remove it and say why it is no backup."""
     if not result.ok:
         discard(copy)
@@ -63,10 +63,21 @@ def accept_checked(copy: Path, result: BackupCheck, *, kind: str,
             f"The backup copy {copy.name} failed its check, so it was removed: "
             f"{result.reason()}. The data file itself probably has the same problem: "
             "'inventory verify' checks it.")
+    changes = {"made_at": made_at} if made_at else {}
     backup_record.updated(copy, kind=kind, day=day.isoformat() if day else None,
                           items=result.items, movements=result.movements, check="ok",
-                          schema_version=result.schema_version)
+                          schema_version=result.schema_version, **changes)
     return backup_row(copy)
+
+
+def size_text(size: int) -> str:
+    """A file size as people read it: '512 bytes', '176 KB', '1.4 GB'."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.0f} KB"
+    value = size / (1024 * 1024)
+    return f"{value:,.1f} MB" if value < 1024 else f"{value / 1024:,.1f} GB"
 
 
 def new_backup_path(data_file: Path, kind: str, *, folder: Path | None = None,

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .. import backup_record, backup_settings, db, paths
+from .. import backup_record, backup_settings, clock, db, paths
 from ..errors import InventoryError
 from ..file_identity import resolved_path
 from .backup_check import check_here, job_command
@@ -54,13 +54,17 @@ class BackupOverview:
     keep_daily: int
     keep_weekly: int
     last: DailyOutcome | None
+    # On in the settings, off for this process (INVENTORY_AUTO_BACKUP=0).
+    paused: bool = False
 
 
 def backup_overview(data_file: Path) -> BackupOverview:
     """The backup settings in effect and the last automatic backup of `data_file`."""
     settings, _ = backup_settings.load()
+    paused = backup_settings.stored()[0].automatic and backup_settings.switched_off()
     return BackupOverview(settings.backup_folder, settings.automatic, settings.keep_daily,
-                          settings.keep_weekly, last_outcome(data_file, settings.backup_folder))
+                          settings.keep_weekly, last_outcome(data_file, settings.backup_folder),
+                          paused)
 
 
 def start_daily_backup(data_file: Path, *, today: dt.date | None = None
@@ -134,7 +138,8 @@ def _back_up(data_file: Path, folder: Path, settings: backup_settings.BackupSett
     finally:
         db.close_database()
     try:
-        row = accept_checked(copy, check_here(copy), kind="daily", day=day)
+        row = accept_checked(copy, check_here(copy), kind="daily", day=day,
+                             made_at=clock.to_stored(moment))
     except InventoryError as error:
         return DailyOutcome(day.isoformat(), False, str(error).rstrip("."))
     finally:

@@ -25,6 +25,9 @@ class ImportProblem:
     column: str
     reason: str
     value: str = ""
+    # The row's name and SKU as the file has them, to tell which row it is.
+    name: str = ""
+    sku: str = ""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ class ImportReport:
     separator: str = ""
     ignored_columns: tuple[str, ...] = ()
     written: bool = False
+    dry_run: bool = False
+    labels: dict[int, tuple[str, str]] = dataclasses.field(default_factory=dict, repr=False,
+                                                           compare=False)
 
     @property
     def ok(self) -> bool:
@@ -50,9 +53,12 @@ class ImportReport:
         """One sentence: what was (or would be) done, or why nothing was."""
         if self.problems:
             lines = len({problem.line for problem in self.problems})
-            return (f"Nothing was imported: {len(self.problems)} problem"
-                    f"{'s' if len(self.problems) != 1 else ''} on {lines} line"
-                    f"{'s' if lines != 1 else ''}; correct the file and import it again.")
+            found = (f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} on "
+                     f"{lines} line{'s' if lines != 1 else ''}")
+            if self.dry_run:
+                return (f"{found.capitalize()}: correct the file, then import it; nothing is "
+                        "written until every line is right.")
+            return f"Nothing was imported: {found}; correct the file and import it again."
         created, updated = self.count("create"), self.count("update")
         unchanged = self.count("unchanged")
         if not self.rows:
@@ -78,7 +84,8 @@ def import_items(data: bytes, *, dry_run: bool = False, separator: str | None = 
     columns, ignored = _columns(table.header)
     parsed, problems = _parse(table, columns)
     base = ImportReport(encoding=table.encoding, separator=table.separator_name,
-                        ignored_columns=tuple(ignored))
+                        ignored_columns=tuple(ignored), dry_run=dry_run,
+                        labels=_labels(table, columns))
     present = {column.field for column in columns.values()}
     if dry_run or problems:
         rows, found = plan_rows(parsed, present, _existing())
@@ -108,10 +115,22 @@ def import_items_file(path: str | Path, **options: Any) -> ImportReport:
 
 def _report(base: ImportReport, rows: list[ImportRow], problems: list[ImportProblem], *,
             written: bool = False) -> ImportReport:
-    ordered = sorted(problems, key=lambda problem: problem.line)
-    return ImportReport(rows=tuple(rows), problems=tuple(ordered), encoding=base.encoding,
-                        separator=base.separator, ignored_columns=base.ignored_columns,
-                        written=written)
+    labelled = [dataclasses.replace(problem, name=base.labels.get(problem.line, ("", ""))[0],
+                                    sku=base.labels.get(problem.line, ("", ""))[1])
+                for problem in sorted(problems, key=lambda problem: problem.line)]
+    return dataclasses.replace(base, rows=tuple(rows), problems=tuple(labelled),
+                               written=written, labels={})
+
+
+def _labels(table: csv_text.CsvTable, columns: dict[int, Column]) -> dict[int, tuple[str, str]]:
+    # Each line's name and SKU as written, for telling which row a problem is on.
+    where = {column.field: position for position, column in columns.items()}
+
+    def cell(cells: tuple[str, ...], field: str) -> str:
+        position = where.get(field, len(cells))
+        return cells[position].strip()[:80] if position < len(cells) else ""
+
+    return {line: (cell(cells, "name"), cell(cells, "sku")) for line, cells in table.records}
 
 
 def _columns(header: Iterable[str]) -> tuple[dict[int, Column], list[str]]:
@@ -157,15 +176,18 @@ def _parse(table: csv_text.CsvTable, columns: dict[int, Column]
                 line, "", f"this line has {len(cells)} cells but the header has "
                 f"{len(table.header)}: a separator inside a value needs quotes"))
             continue
-        row = ParsedRow(line)
+        row, found = ParsedRow(line), []
         for position, column in columns.items():
             cell = csv_text.unneutralised(cells[position]) if position < len(cells) else ""
             try:
                 row.values[column.field] = column.read(cell, style)
             except ValidationError as error:
-                problems.append(ImportProblem(line, table.header[position], str(error),
-                                              cell[:80]))
-        parsed.append(row)
+                found.append(ImportProblem(line, table.header[position], str(error),
+                                           cell[:80]))
+        if found:
+            problems += found  # a row with a bad cell is not planned at all
+        else:
+            parsed.append(row)
     return parsed, problems
 
 

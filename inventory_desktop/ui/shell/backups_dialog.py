@@ -31,28 +31,21 @@ from ..common.rows_model import RowColumn, RowsTableModel
 _UNCHECKED = QBrush(QColor("#7a4d00"))
 
 
-def size_text(size: int) -> str:
-    """A file size as people read it: '108 KB', '1.4 GB'."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{size:,} bytes" if unit == "bytes" else f"{value:,.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
-
-
 def _count(value: int | None) -> str:
     return "?" if value is None else f"{value:,}"
 
 
 def _check_text(row: BackupRow) -> str:
-    return "checked" if row.check == "ok" else "not checked"
+    if row.check == "ok":
+        return "checked"
+    # The file a restore replaced, kept byte for byte: a restore checks it first.
+    return "kept as it was" if row.kind == "before-restore" else "not checked"
 
 
 COLUMNS = (
     RowColumn[BackupRow]("Made", lambda r: time_text(r.made_at) if r.made_at else "?"),
     RowColumn[BackupRow]("Kind", lambda r: services.BACKUP_KINDS.get(r.kind, r.kind.title())),
-    RowColumn[BackupRow]("Size", lambda r: size_text(r.size), numeric=True),
+    RowColumn[BackupRow]("Size", lambda r: services.size_text(r.size), numeric=True),
     RowColumn[BackupRow]("Items", lambda r: _count(r.items), numeric=True),
     RowColumn[BackupRow]("Movements", lambda r: _count(r.movements), numeric=True),
     RowColumn[BackupRow]("Check", _check_text),
@@ -64,7 +57,9 @@ def _tooltip(row: BackupRow) -> str:
     lines = [str(row.path)]
     if row.source:
         lines.append(f"A copy of {row.source}")
-    if row.check != "ok":
+    if row.kind == "before-restore":
+        lines.append("The data file as it was before a restore replaced it.")
+    elif row.check != "ok":
         lines.append("Made elsewhere or before it could be checked: a restore checks it first.")
     return "\n".join(lines)
 
@@ -72,7 +67,10 @@ def _tooltip(row: BackupRow) -> str:
 def overview_text(overview: BackupOverview) -> str:
     """Where backups go and what the automatic ones keep, as rich text."""
     folder = html.escape(str(overview.folder))
-    if overview.automatic:
+    if overview.paused:
+        kept = ("Automatic daily backups are off while this program runs "
+                "(INVENTORY_AUTO_BACKUP is set).")
+    elif overview.automatic:
         kept = (f"Automatic: the first start of each day makes one, checked; the newest "
                 f"{overview.keep_daily} daily and {overview.keep_weekly} weekly are kept.")
     else:
@@ -100,9 +98,10 @@ class BackupsDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.model = RowsTableModel(COLUMNS, self, tooltip=_tooltip,
-                                    foreground=lambda r: None if r.check == "ok" else _UNCHECKED)
-        self.table = read_only_table(self, self.model, (150, 120, 80, 60, 90, 90))
+        self.model = RowsTableModel(
+            COLUMNS, self, tooltip=_tooltip,
+            foreground=lambda r: _UNCHECKED if _check_text(r) == "not checked" else None)
+        self.table = read_only_table(self, self.model, (145, 115, 70, 55, 85, 110))
         self.table.setSelectionMode(self.table.SelectionMode.SingleSelection)
         self.table.activated.connect(lambda _index: self._choose())
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
@@ -110,7 +109,7 @@ class BackupsDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (self.summary, self.table, self.buttons):
             layout.addWidget(widget)
-        self.resize(860, 420)
+        self.resize(960, 440)
         self.reload()
 
     def _build_buttons(self) -> None:

@@ -55,17 +55,18 @@ class ReportLine:
 
     line: int
     outcome: str
-    column: str
     sku: str
     name: str
     details: str
+    column: str = ""
+    value: str = ""
 
 
 def report_lines(report: ImportReport) -> list[ReportLine]:
-    """The report as the table lists it: by line, problems beside the rows they stop."""
-    lines = [ReportLine(p.line, "problem", p.column, "", p.value, p.reason)
+    """The report as the table lists it, by line: each row's plan, or each of its problems."""
+    lines = [ReportLine(p.line, "problem", p.sku, p.name, p.reason, p.column, p.value)
              for p in report.problems]
-    lines += [ReportLine(r.line, r.action, "", r.sku or "", r.name, r.details)
+    lines += [ReportLine(r.line, r.action, r.sku or "", r.name, r.details)
               for r in report.rows]
     return sorted(lines, key=lambda line: (line.line, line.outcome != "problem"))
 
@@ -73,9 +74,10 @@ def report_lines(report: ImportReport) -> list[ReportLine]:
 COLUMNS = (
     RowColumn[ReportLine]("Line", lambda r: str(r.line), numeric=True),
     RowColumn[ReportLine]("Outcome", lambda r: _OUTCOMES.get(r.outcome, r.outcome)),
-    RowColumn[ReportLine]("Column", lambda r: r.column),
     RowColumn[ReportLine]("SKU", lambda r: r.sku),
-    RowColumn[ReportLine]("Name / value", lambda r: r.name),
+    RowColumn[ReportLine]("Name", lambda r: r.name),
+    RowColumn[ReportLine]("Column", lambda r: r.column),
+    RowColumn[ReportLine]("Value", lambda r: r.value),
     RowColumn[ReportLine]("Details", lambda r: r.details),
 )
 
@@ -104,7 +106,7 @@ class ImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.model = RowsTableModel(COLUMNS, self, foreground=_colour,
                                     tooltip=lambda line: line.details)
-        self.table = read_only_table(self, self.model, (50, 90, 90, 90, 200))
+        self.table = read_only_table(self, self.model, (44, 84, 80, 200, 80, 60))
         self._lay_out(path)
         self.resize(900, 520)
         self.refresh()
