@@ -340,3 +340,19 @@ def test_restore_onto_a_missing_data_file_creates_it(backup, tmp_path, capsys):
     assert "The file it replaced" not in capsys.readouterr().out
     assert snapshot(fresh) == snapshot(backup)
     assert os.stat(fresh).st_mode & 0o777 == 0o600
+
+
+def test_a_file_only_other_programs_wrote_restores_with_its_rows_told(tmp_path, capsys):
+    # No seal at all, so no anchor to ask for: its rows are shown as another
+    # program's, to be looked at and accepted after restoring.
+    other = tmp_path / "from-a-script.sqlite3"
+    db.open_database(other)
+    db.close_database()
+    connection = sqlite3.connect(other)
+    connection.execute("INSERT INTO stock_item (name, unit) VALUES ('Flour', 'kg')")
+    connection.commit()
+    connection.close()
+    target = tmp_path / "kitchen.sqlite3"
+    assert cli_main(["--db", str(target), "restore", str(other)]) == 0
+    out = capsys.readouterr().out
+    assert "Note: 2 rows written by another program carry no seal" in out

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import struct
 import subprocess
 import sys
 import traceback
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .. import backup_record, clock, db, paths, seal_store
 from ..errors import InventoryError
-from ..migrations import SEALS_SINCE
 from ..wal_reader import committed_page_one
 from .rows import Finding
 from .verify import verify
@@ -104,11 +105,13 @@ def check_here(path: Path, *, record_of: Path | None = None, scratch: bool = Fal
     keys = record.secrets() if record is not None else {}
     name = shown_as or str(path)
     version_before = schema_version_in(path)
+    sealed_before = _seals_in(path)
     opened: db.DataFileInfo | None = None
     try:
         with seal_store.borrowed_keys(keys):
             opened = db.open_database(path, create=False)
-            return _checked_open_file(opened, record, record_source, version_before)
+            return _checked_open_file(opened, record, record_source, version_before,
+                                      sealed_before)
     except InventoryError as error:
         return BackupCheck(ok=False, problems=(_about_backup(str(error), path, name),))
     finally:
@@ -129,8 +132,22 @@ def schema_version_in(path: Path) -> int | None:
         return None
 
 
+def _seals_in(path: Path) -> int:
+    # Counted before opening: an upgrade seals what it finds, and a file no
+    # program of ours ever wrote to has no seal its record could anchor.
+    wal = path.with_name(path.name + "-wal")
+    # immutable=1 reads without making -wal/-shm files, but also without a -wal.
+    mode = "ro" if wal.exists() and wal.stat().st_size else "ro&immutable=1"
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode={mode}", uri=True)) as copy:
+            return copy.execute("SELECT count(*) FROM seal").fetchone()[0]
+    except sqlite3.Error:
+        return 0  # no seal table (schema 1), or not readable: opening it will say why
+
+
 def _checked_open_file(info: db.DataFileInfo, record: backup_record.BackupRecord | None,
-                       record_source: Path, version_before: int | None) -> BackupCheck:
+                       record_source: Path, version_before: int | None,
+                       sealed_before: int) -> BackupCheck:
     if info.schema_problems:
         return BackupCheck(ok=False, problems=tuple(
             f"its structure is not this program's: {problem}" for problem in
@@ -139,8 +156,7 @@ def _checked_open_file(info: db.DataFileInfo, record: backup_record.BackupRecord
     problems = [_finding_text(f) for f in report.findings if f.check != "foreign_rows"]
     notes = [f.detail for f in report.findings if f.check == "foreign_rows"]
     notes += [note for note in report.notes if not note.startswith(_NOT_WRITTEN_HERE)]
-    was_sealed = version_before is not None and version_before >= SEALS_SINCE
-    if was_sealed and info.file_id is not None:
+    if sealed_before and info.file_id is not None:
         problems += _anchor_problems(info.file_id, record, record_source)
     newest = db.database.execute_sql(
         "SELECT seq, digest FROM seal ORDER BY seq DESC LIMIT 1").fetchone()
@@ -170,9 +186,10 @@ def _anchor_problems(file_id: str, record: backup_record.BackupRecord | None,
                                      db.anchors().find(file_id, record_source))
                if anchor is not None and anchor.file_id == file_id]
     if not anchors:
-        return [f"its seal record ({backup_record.record_file(record_source).name}) is "
-                "missing, so whether its newest writes were cut off cannot be told: put the "
-                ".seal.json file that was made with it beside it"]
+        name = backup_record.record_file(record_source).name
+        state = "holds no anchor" if record is not None else "is missing"
+        return [f"its seal record ({name}) {state}, so whether its newest writes were cut off "
+                "cannot be told: put the .seal.json file that was made with it beside it"]
     problems = []
     for anchor in {(a.seq, a.digest): a for a in anchors}.values():
         found = db.database.execute_sql("SELECT digest FROM seal WHERE seq = ?",

@@ -25,7 +25,7 @@ from . import csv_text
 from ._write import writing
 from .import_columns import COLUMNS, Column, NumberStyle, column_for, uses_decimal_comma
 from .import_plan import Existing, ImportProblem, ImportRow, ParsedRow, plan_rows
-from .ledger import append_movement
+from .ledger import book_initial
 
 _NUMBER_FIELDS = ("low_stock_threshold", "initial_quantity")
 
@@ -222,7 +222,7 @@ def _create(execute, values: dict[str, Any], actor: str) -> int:
     item_id = execute(_INSERT_ITEM, (values["name"], values.get("sku"), values["unit"],
                                      threshold, int(low))).lastrowid
     if initial:
-        append_movement(item_id, initial, "in", "initial", actor=actor)
+        book_initial(item_id, initial, actor=actor)
     if values.get("is_active") is False:
         execute("UPDATE stock_item SET is_active = 0 WHERE id = ?", (item_id,))
     return item_id

@@ -84,6 +84,15 @@ def append_movement(
     return _movement(movement_id), went_low
 
 
+def book_initial(item_id: int, units: int, *, actor: str) -> None:
+    """The first movement of an item created in this transaction: its initial stock.
+
+    For bulk creation (an import): the item is new, so its balance is
+    `units`, and nothing is read back.
+    """
+    _run(_INSERT_MOVEMENT, (item_id, units, "in", "initial", "", None, None, units, actor, None))
+
+
 def replayed(
     op_key: str | None, item_id: int, movement_type: str, *,
     change: int | None = None, balance_after: int | None = None,
