@@ -28,7 +28,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     items.set_defaults(handler=_import_items, creates_file=True)
 
     export = commands.add_parser("export", parents=[common], help="write a CSV file")
-    export.add_argument("kind", choices=services.EXPORT_KINDS)
+    export.add_argument("kind", metavar="items|movements|history|audit",
+                        help="what to export")
     export.add_argument("file", metavar="FILE.csv")
     export.add_argument("--item", metavar="ITEM", help="only this item (SKU or id)")
     export.add_argument("--type", help=f"movements of this type: {', '.join(MOVEMENT_TYPES)}")

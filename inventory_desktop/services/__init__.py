@@ -8,18 +8,12 @@ get wrong. Results are frozen rows (see rows.py), never live ORM objects.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from .. import db
 from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
-from .backup_check import BackupCheck
-from .backups import KINDS as BACKUP_KINDS
-from .backups import BackupRow, back_up_and_check, backup_row, list_backups, size_text
 from .daily_backup import BackupOverview, backup_overview, backup_warnings, start_daily_backup
-from .export import KINDS as EXPORT_KINDS
-from .export import ExportFilters, ExportResult, export_csv
-from .import_plan import ImportProblem, ImportRow
-from .item_import import ImportReport, import_items, import_items_file
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .queries import (
     MAX_PAGE,
@@ -34,7 +28,6 @@ from .queries import (
     list_movements,
     quantity_on,
 )
-from .restore_backup import RestoreResult, restore
 from .rows import AuditRow, Finding, ItemHistoryRow, ItemRow, MovementRow, VerifyReport
 from .stock import add_stock, adjust_stock, deduct_stock, reverse_movement
 from .verify import accept_foreign_rows, verify
@@ -43,6 +36,33 @@ from .verify import accept_foreign_rows, verify
 def back_up(destination: str | Path) -> Path:
     """Copy the open data file, consistent even while others write, to `destination`."""
     return db.backup_to(destination)
+
+
+# Backups, restore, import and export are loaded when first used (PEP 562):
+# loaded up front they made every command start about 40 ms slower, and most
+# commands never use them.
+_ON_FIRST_USE = {
+    "BACKUP_KINDS": ("backups", "KINDS"), "BackupRow": ("backups", "BackupRow"),
+    "back_up_and_check": ("backups", "back_up_and_check"),
+    "backup_row": ("backups", "backup_row"), "list_backups": ("backups", "list_backups"),
+    "size_text": ("backups", "size_text"), "BackupCheck": ("backup_check", "BackupCheck"),
+    "RestoreResult": ("restore_backup", "RestoreResult"), "restore": ("restore_backup", "restore"),
+    "EXPORT_KINDS": ("export", "KINDS"), "ExportFilters": ("export", "ExportFilters"),
+    "ExportResult": ("export", "ExportResult"), "export_csv": ("export", "export_csv"),
+    "ImportProblem": ("import_plan", "ImportProblem"), "ImportRow": ("import_plan", "ImportRow"),
+    "ImportReport": ("item_import", "ImportReport"),
+    "import_items": ("item_import", "import_items"),
+    "import_items_file": ("item_import", "import_items_file"),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _ON_FIRST_USE[name]
+    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

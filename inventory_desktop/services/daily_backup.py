@@ -14,23 +14,23 @@ import datetime as dt
 import hashlib
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import backup_record, backup_settings, clock, db, paths
 from ..errors import InventoryError
 from ..file_identity import resolved_path
-from .backup_check import check_here, job_command
-from .backups import accept_checked, new_backup_path, rotate
 
-try:
-    import fcntl
-except ImportError:  # Windows: two jobs at once then both try, and the second finds the file
-    fcntl = None  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import subprocess
+
+# Every command asks start_daily_backup whether today's backup is due, so
+# this module loads nothing more than that needs: the job's own modules
+# (subprocess, the check, rotation) are imported where the job runs.
 
 _LOCK_FILE = ".daily.lock"
 
@@ -78,6 +78,8 @@ def start_daily_backup(data_file: Path, *, today: dt.date | None = None
     done = last_outcome(data_file, settings.backup_folder)
     if done is not None and done.day == day:
         return None
+    from .backup_check import job_command
+
     return _start_detached(job_command("daily", str(resolved_path(data_file))))
 
 
@@ -126,6 +128,9 @@ def last_outcome(data_file: Path, folder: Path | None = None) -> DailyOutcome | 
 
 def _back_up(data_file: Path, folder: Path, settings: backup_settings.BackupSettings,
              moment: dt.datetime) -> DailyOutcome:
+    from .backup_check import check_here
+    from .backups import accept_checked, rotate
+
     day = moment.date()
     try:
         info = db.open_database(data_file, create=False)
@@ -155,6 +160,8 @@ def _daily_target(folder: Path, data_file: Path, file_id: str | None,
                   moment: dt.datetime) -> Path | None:
     # Two data files with the same name (in different folders) share the
     # folder: the second one's copy gets its file id in its name.
+    from .backups import new_backup_path
+
     target = new_backup_path(data_file, "daily", folder=folder, moment=moment)
     if not target.exists():
         return target
@@ -167,7 +174,8 @@ def _daily_target(folder: Path, data_file: Path, file_id: str | None,
 def _stamp_file(folder: Path, data_file: Path) -> Path:
     # One stamp per data file, named by its path: known before the file is
     # opened, so a command looks at it without reading the data file.
-    digest = hashlib.sha256(str(data_file).encode("utf-8", "surrogateescape")).hexdigest()
+    where = str(resolved_path(data_file))
+    digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
     return folder / f".daily-{digest[:16]}.json"
 
 
@@ -182,7 +190,9 @@ def _write_stamp(folder: Path, data_file: Path, outcome: DailyOutcome) -> None:
 
 @contextmanager
 def _job_lock(folder: Path) -> Iterator[bool]:
-    if fcntl is None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: two jobs at once both try; the second finds the file
         yield True
         return
     descriptor = os.open(folder / _LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
@@ -200,6 +210,8 @@ def _job_lock(folder: Path) -> Iterator[bool]:
 def _start_detached(command: list[str]) -> subprocess.Popen:
     # Its own session: the job finishes even when the command that started it
     # has returned, or the terminal it ran in is closed.
+    import subprocess
+
     options: dict[str, object] = {"start_new_session": True}
     if sys.platform == "win32":
         options = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP
