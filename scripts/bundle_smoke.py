@@ -140,8 +140,13 @@ class Smoke:
         again = self.run(*db, "import", "items", str(exported)).stdout
         if "Nothing to change" not in again:
             raise StepFailed(f"importing the items export again said:\n{again}")
+        # What the first start of a day runs in the background, run here to the end.
+        self.run("--backup-job", "daily", str(self.data_file))
+        listed = json.loads(self.run("--json", "backups").stdout)["backups"]
+        if not any(row["kind"] == "daily" and row["check"] == "ok" for row in listed):
+            raise StepFailed(f"the daily backup job left no checked daily backup: {listed}")
         print("ok: backup (checked), restore (checked), export items, import them back "
-              "(nothing to change)")
+              "(nothing to change), the daily backup job")
 
     def check_self_test(self, platform: str, program: Path | None = None, **env: str) -> None:
         done = self.run("--self-test", program=program, QT_QPA_PLATFORM=platform, **env)

@@ -260,3 +260,8 @@ def test_a_failed_daily_backup_is_reported_and_older_ones_are_kept(kitchen, caps
     assert [row.day for row in services.list_backups()] == ["2026-12-07"]
     assert cli_main(["--db", str(kitchen), "items", "list"]) == 0
     assert "The automatic backup of 2026-12-08 failed" in capsys.readouterr().err
+
+
+def test_every_name_the_services_load_on_first_use_is_there():
+    for name in services._ON_FIRST_USE:
+        assert getattr(services, name) is not None, name

@@ -8,7 +8,6 @@ get wrong. Results are frozen rows (see rows.py), never live ORM objects.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from .. import db
@@ -60,9 +59,19 @@ def __getattr__(name: str) -> object:
     if name not in _ON_FIRST_USE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module, attribute = _ON_FIRST_USE[name]
-    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    value = getattr(_loaded()[module], attribute)
     globals()[name] = value
     return value
+
+
+def _loaded() -> dict[str, object]:
+    # Plain import statements, not importlib: PyInstaller bundles only the
+    # modules it sees imported.
+    from . import backup_check, backups, export, import_plan, item_import, restore_backup
+
+    return {"backup_check": backup_check, "backups": backups, "export": export,
+            "import_plan": import_plan, "item_import": item_import,
+            "restore_backup": restore_backup}
 
 
 __all__ = [
