@@ -123,12 +123,14 @@ def _program(pid: int) -> str:
     words = [word.decode("utf-8", "replace") for word in arguments if word]
     if _OWN_JOB in words:
         return "this program's automatic backup"
-    try:
-        name = (_PROC / str(pid) / "comm").read_text().strip()
-    except OSError:
-        name = ""
+    # The program's own name from its command line (comm is cut at 15 characters).
+    name = Path(words[0]).name if words else ""
+    if not name:
+        try:
+            name = (_PROC / str(pid) / "comm").read_text().strip()
+        except OSError:
+            name = ""
     if name.startswith("python") and words[1:]:
         # "python3" says little: name the script or module it runs.
-        shown = " ".join(words[1:3])
-        return f"{name} {shown}"[:80]
+        return f"{name} {' '.join(words[1:3])}"[:80]
     return name or "another program"
