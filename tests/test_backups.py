@@ -265,3 +265,15 @@ def test_a_failed_daily_backup_is_reported_and_older_ones_are_kept(kitchen, caps
 def test_every_name_the_services_load_on_first_use_is_there():
     for name in services._ON_FIRST_USE:
         assert getattr(services, name) is not None, name
+
+
+def test_a_backups_folder_that_cannot_be_made_gets_a_sentence(kitchen, tmp_path, monkeypatch,
+                                                              capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder would be")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    with pytest.raises(DataFileError, match="No backup could be written"):
+        services.back_up_and_check()
+    db.close_database()
+    assert cli_main(["--db", str(kitchen), "backup"]) == 1
+    assert "No backup could be written" in capsys.readouterr().err

@@ -45,13 +45,18 @@ class BackupRow:
 def back_up_and_check(destination: str | Path | None = None) -> BackupRow:
     """Copy the open data file to `destination` (default: a new file in the backups folder)
     and check the copy; a copy that fails its check is removed and refused."""
-    if destination is None:
-        target = new_backup_path(db.current_file().path, "manual")
-        paths.ensure_private_dir(target.parent)
-    else:
-        target = resolved_path(destination)
-    copy = db.backup_to(target)
-    return accept_checked(copy, check_in_child(copy), kind="manual")
+    try:
+        if destination is None:
+            target = new_backup_path(db.current_file().path, "manual")
+            paths.ensure_private_dir(target.parent)
+        else:
+            target = resolved_path(destination)
+        copy = db.backup_to(target)
+        return accept_checked(copy, check_in_child(copy), kind="manual")
+    except OSError as exc:  # the backups folder cannot be made, a full disk…
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise DataFileError(
+            f"No backup could be written: {exc.strerror or exc}{where}.") from exc
 
 
 def accept_checked(copy: Path, result: BackupCheck, *, kind: str,

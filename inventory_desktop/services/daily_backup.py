@@ -138,15 +138,17 @@ def _back_up(data_file: Path, folder: Path, settings: backup_settings.BackupSett
         if target is None:
             return DailyOutcome(day.isoformat(), True, "already backed up today")
         copy = db.backup_to(target)
-    except InventoryError as error:
-        return DailyOutcome(day.isoformat(), False, f"no copy could be made ({error})")
+    except (InventoryError, OSError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return DailyOutcome(day.isoformat(), False, f"no copy could be made ({reason})")
     finally:
         db.close_database()
     try:
         row = accept_checked(copy, check_here(copy), kind="daily", day=day,
                              made_at=clock.to_stored(moment))
-    except InventoryError as error:
-        return DailyOutcome(day.isoformat(), False, str(error).rstrip("."))
+    except (InventoryError, OSError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        return DailyOutcome(day.isoformat(), False, reason.rstrip("."))
     finally:
         db.close_database()
     removed = rotate(folder, row.file_id or "", settings.keep_daily, settings.keep_weekly)

@@ -68,6 +68,17 @@ def restore(backup: str | Path, data_file: str | Path | None = None, *,
     target = resolved_path(data_file or paths.default_data_file())
     _refuse_obvious(source, target)
     _refuse_in_use(target)
+    try:
+        check, kept = _checked_and_swapped(source, target, step)
+    except OSError as exc:  # a full disk, a folder that cannot be written…
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise DataFileError(f"The restore could not be done: {exc.strerror or exc}{where}. "
+                            "Nothing was changed.") from exc
+    return _after_swap(source, target, kept, check)
+
+
+def _checked_and_swapped(source: Path, target: Path, step: Step
+                         ) -> tuple[BackupCheck, Path | None]:
     paths.ensure_private_dir(target.parent)
     scratch = scratch_name(target, "restore")
     scratch.mkdir(mode=0o700)
@@ -80,6 +91,7 @@ def restore(backup: str | Path, data_file: str | Path | None = None, *,
             raise RefusedFileError(f"The backup {source} cannot be restored: {check.reason()}. "
                                    "Nothing was changed.")
         _settle(staged)
+        _refuse_in_use(target)  # again: the check may have taken minutes
         step("Keeping a copy of the current file…")
         kept = _keep_current(target)
         step("Replacing the data file…")
@@ -91,7 +103,7 @@ def restore(backup: str | Path, data_file: str | Path | None = None, *,
             raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return _after_swap(source, target, kept, check)
+    return check, kept
 
 
 def _refuse_obvious(source: Path, target: Path) -> None:
@@ -178,11 +190,15 @@ def _keep_current(target: Path) -> Path | None:
     settings, _ = backup_settings.load()
     paths.ensure_private_dir(settings.backup_folder)
     kept = new_backup_path(target, "before-restore", folder=settings.backup_folder)
-    copy_private(target, kept)
-    wal = companions(target)[0]
-    if wal.exists() and wal.stat().st_size:
-        copy_private(wal, companions(kept)[0])
-    _record_kept(kept, target)
+    try:
+        copy_private(target, kept)
+        wal = companions(target)[0]
+        if wal.exists() and wal.stat().st_size:
+            copy_private(wal, companions(kept)[0])
+        _record_kept(kept, target)
+    except BaseException:
+        _discard_kept(kept)  # half a kept copy is no copy
+        raise
     return kept
 
 
@@ -266,7 +282,12 @@ def _after_swap(source: Path, target: Path, kept: Path | None,
     imported = []
     record = backup_record.read(source)
     for key_id, secret in (record.secrets() if record else {}).items():
-        if seal_store.import_key(secret) is not None:
-            imported.append(key_id)
+        try:
+            if seal_store.import_key(secret) is not None:
+                imported.append(key_id)
+        except OSError as exc:
+            notes.append(f"the backup's seal key {key_id} could not be kept in "
+                         f"{seal_store.EXTRA_KEYS_DIR}/ ({exc.strerror}): verify will not be "
+                         "able to check its seals")
     return RestoreResult(data_file=target, backup=source, kept_copy=kept, check=check,
                          imported_keys=tuple(imported), notes=tuple(notes))
