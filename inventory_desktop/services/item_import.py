@@ -87,10 +87,13 @@ def import_items(data: bytes, *, dry_run: bool = False, separator: str | None = 
                         ignored_columns=tuple(ignored), dry_run=dry_run,
                         labels=_labels(table, columns))
     present = {column.field for column in columns.values()}
-    if dry_run or problems:
-        rows, found = plan_rows(parsed, present, _existing())
+    rows, found = plan_rows(parsed, present, _existing())
+    if dry_run or problems or found or not _changes_anything(rows):
+        # Nothing to write: no write lock taken, nothing committed.
         return _report(base, rows, problems + found)
     with writing(user) as actor:
+        # Planned again under the write lock: another program may have changed
+        # the items since.
         rows, found = plan_rows(parsed, present, _existing())
         if found:
             return _report(base, rows, found)  # nothing applied yet: the transaction is empty
@@ -111,6 +114,10 @@ def import_items_file(path: str | Path, **options: Any) -> ImportReport:
     except OSError as exc:
         raise DataFileError(f"{source} cannot be read: {exc.strerror or exc}.") from exc
     return import_items(data, **options)
+
+
+def _changes_anything(rows: list[ImportRow]) -> bool:
+    return any(row.action != "unchanged" for row in rows)
 
 
 def _report(base: ImportReport, rows: list[ImportRow], problems: list[ImportProblem], *,
