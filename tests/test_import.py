@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import json
+import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -242,3 +243,21 @@ def test_two_rows_cannot_both_be_about_one_existing_item(data_file):
     assert [(p.line, p.column) for p in report.problems] == [(3, "name")]
     assert "line 2 is about the same item (Basil, #1)" in report.problems[0].reason
     assert snapshot(data_file) == before
+
+
+def test_a_new_item_field_is_imported_by_adding_one_line(data_file, monkeypatch):
+    # Stands in for the storage area or pack size the stocktake work adds to
+    # items: op_key is the one other text column stock_item has in schema 2.
+    from inventory_desktop.services import import_columns
+
+    line = import_columns.Column("op_key", ("reference code",),
+                                 lambda cell, _style: cell.strip() or None, plain=True)
+    monkeypatch.setattr(import_columns, "COLUMNS", (*import_columns.COLUMNS, line))
+    assert _import("Name,Unit,Reference code\nFlour,kg,REF-1\n").ok
+    changed = _import("Name,Unit,Reference code\nFlour,kg,REF-2\n")
+    assert [row.details for row in changed.rows] == ["op key 'REF-1' → 'REF-2'"]
+    connection = sqlite3.connect(data_file)
+    assert connection.execute("SELECT op_key FROM stock_item").fetchall() == [("REF-2",)]
+    connection.close()
+    assert _import("Name,Unit,Reference code\nFlour,kg,REF-2\n").summary().startswith(
+        "Nothing to change")

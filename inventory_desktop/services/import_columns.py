@@ -1,7 +1,9 @@
 """The columns an items import understands: which headers name them, how a cell is read.
 
-One line per item field in COLUMNS: a new field of stock items is imported
-by adding its line (its headers and its reader). Every reader ends in the
+One line per item field in COLUMNS. A new field of stock items (a storage
+area, a pack size) is imported by adding its line with `plain=True`: its
+headers and its reader; it is then written when an item is created, compared
+with the stored value and updated like any other. Every reader ends in the
 same `validation` function the item form uses, so a spreadsheet and the form
 accept exactly the same values.
 """
@@ -29,10 +31,13 @@ class NumberStyle:
 
 @dataclass(frozen=True)
 class Column:
-    field: str
+    field: str  # the stock_item column it fills (initial_quantity: the first receipt)
     headers: tuple[str, ...]
     read: Callable[[str, NumberStyle], object]
     required: bool = False
+    # A plain column: stored as read, with no rule of its own in the import
+    # (name, SKU, unit, threshold and active each have one in import_plan).
+    plain: bool = False
 
 
 def _name(cell: str, _style: NumberStyle) -> str:
@@ -96,6 +101,11 @@ _DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+\s*")
 _THOUSANDS_LOOKALIKE = re.compile(r"\s*[+-]?\d{1,3}\.\d{3}\s*")
 
 
+def plain_fields() -> tuple[str, ...]:
+    """The plain columns' fields, in COLUMNS order."""
+    return tuple(column.field for column in COLUMNS if column.plain)
+
+
 def header_key(header: str) -> str:
     """A header as compared: case, spaces, underscores and hyphens do not matter."""
     return " ".join(unneutralised(header).replace("_", " ").replace("-", " ").casefold().split())
@@ -105,6 +115,11 @@ def column_for(header: str) -> Column | None:
     """The column a header names, if any."""
     key = header_key(header)
     return next((column for column in COLUMNS if key in column.headers), None)
+
+
+def required() -> list[Column]:
+    """The columns a file must have."""
+    return [column for column in COLUMNS if column.required]
 
 
 def uses_decimal_comma(cell: str) -> bool:

@@ -62,6 +62,8 @@ class ExistingItem:
     threshold: int | None
     active: bool
     has_movements: bool
+    # The plain columns (import_columns.PLAIN_FIELDS) as stored.
+    plain: dict[str, Any] = field(default_factory=dict)
 
 
 class Existing:
@@ -76,11 +78,12 @@ class Existing:
             self.by_name.setdefault(item.name.casefold(), []).append(item)
 
     @classmethod
-    def of(cls, rows: Iterable[tuple]) -> Existing:
-        """From rows of (id, name, sku, unit, quantity, threshold, active, has_movements)."""
+    def of(cls, rows: Iterable[tuple], plain: tuple[str, ...] = ()) -> Existing:
+        """From rows of (id, name, sku, unit, quantity, threshold, active, has_movements,
+        then the `plain` columns)."""
         return cls(ExistingItem(id_, name, sku, unit, quantity, threshold, bool(active),
-                                bool(moved))
-                   for id_, name, sku, unit, quantity, threshold, active, moved in rows)
+                                bool(moved), dict(zip(plain, rest, strict=True)))
+                   for id_, name, sku, unit, quantity, threshold, active, moved, *rest in rows)
 
 
 def plan_rows(parsed: list[ParsedRow], present: set[str], existing: Existing
@@ -185,6 +188,10 @@ def _changes(row: ParsedRow, item: ExistingItem, present: set[str],
     if "is_active" in present and values.get("is_active", True) != item.active:
         changes["is_active"] = values["is_active"]
         said.append("archived" if item.active else "restored")
+    for name, stored in item.plain.items():
+        if name in present and values.get(name) != stored:
+            changes[name] = values.get(name)
+            said.append(f"{name.replace('_', ' ')} {stored!r} → {values.get(name)!r}")
     return changes, said
 
 

@@ -23,7 +23,14 @@ from ..errors import DataFileError, ValidationError
 from ..file_identity import resolved_path
 from . import csv_text
 from ._write import writing
-from .import_columns import COLUMNS, Column, NumberStyle, column_for, uses_decimal_comma
+from .import_columns import (
+    Column,
+    NumberStyle,
+    column_for,
+    plain_fields,
+    required,
+    uses_decimal_comma,
+)
 from .import_plan import Existing, ImportProblem, ImportRow, ParsedRow, plan_rows
 from .ledger import book_initial
 
@@ -156,8 +163,8 @@ def _columns(header: Iterable[str]) -> tuple[dict[int, Column], list[str]]:
                 "keep one of them.")
         seen[column.field] = title
         columns[position] = column
-    for column in COLUMNS:
-        if column.required and column.field not in seen:
+    for column in required():
+        if column.field not in seen:
             raise ValidationError(
                 f"The file has no {column.headers[0]} column (a header such as "
                 f"{', '.join(repr(h) for h in column.headers[:3])}); the columns found are "
@@ -199,35 +206,41 @@ def _parse(table: csv_text.CsvTable, columns: dict[int, Column]
 
 
 def _existing() -> Existing:
+    plain = "".join(f", {name}" for name in plain_fields())
     cursor = database.execute_sql(
         "SELECT id, name, sku, unit, current_quantity, low_stock_threshold, is_active, "
-        "EXISTS (SELECT 1 FROM stock_movement WHERE stock_item_id = stock_item.id) "
+        f"EXISTS (SELECT 1 FROM stock_movement WHERE stock_item_id = stock_item.id){plain} "
         "FROM stock_item")
-    return Existing.of(cursor)
+    return Existing.of(cursor, plain_fields())
 
 
-_INSERT_ITEM = ("INSERT INTO stock_item (name, sku, unit, low_stock_threshold, "
-                "low_stock_alert_sent) VALUES (?, ?, ?, ?, ?)")
+def _insert_item_sql() -> str:
+    inserted = ("name", "sku", "unit", "low_stock_threshold", "low_stock_alert_sent",
+                *plain_fields())
+    return (f"INSERT INTO stock_item ({', '.join(inserted)}) "
+            f"VALUES ({', '.join('?' * len(inserted))})")
 
 
 def _apply(rows: list[ImportRow], parsed: list[ParsedRow], actor: str) -> None:
     by_line = {row.line: row for row in parsed}
     execute = database.connection().execute
+    insert = _insert_item_sql()
     for index, row in enumerate(rows):
         if row.action == "create":
-            item_id = _create(execute, by_line[row.line].values, actor)
+            item_id = _create(execute, insert, by_line[row.line].values, actor)
             rows[index] = dataclasses.replace(row, item_id=item_id)
         elif row.action == "update":
             _update(execute, row)
 
 
-def _create(execute, values: dict[str, Any], actor: str) -> int:
+def _create(execute, insert: str, values: dict[str, Any], actor: str) -> int:
     threshold = values.get("low_stock_threshold")
     initial = values.get("initial_quantity") or 0
     # As create_item: an empty item with a threshold is low from the start.
     low = not initial and threshold is not None
-    item_id = execute(_INSERT_ITEM, (values["name"], values.get("sku"), values["unit"],
-                                     threshold, int(low))).lastrowid
+    item_id = execute(insert, (values["name"], values.get("sku"), values["unit"], threshold,
+                               int(low), *(values.get(name) for name in plain_fields()))
+                      ).lastrowid
     if initial:
         book_initial(item_id, initial, actor=actor)
     if values.get("is_active") is False:
