@@ -6,6 +6,8 @@ import sys
 
 # Hidden (not in --help): checks the built bundle, see ui/shell/self_test.py.
 SELF_TEST_OPTION = "--self-test"
+# Hidden: a backup job run in a process of its own, see services/backup_check.py.
+BACKUP_JOB_OPTION = "--backup-job"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.shell.self_test import run_self_test
 
         return run_self_test()
+    if args[:1] == [BACKUP_JOB_OPTION]:
+        from .services.backup_check import job_main
+
+        return job_main(args[1:])
     if _wants_window(args):
         return gui_main(args)
     from .cli import main as cli_main

@@ -8,7 +8,6 @@ touches it, so a refusal leaves it byte-for-byte as it was.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import os
 import sqlite3
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import peewee
 
-from . import migrations, schema_check, seal, seal_store, sqlite_errors
+from . import backup_record, clock, migrations, schema_check, seal, seal_store, sqlite_errors
 from .errors import (
     DatabaseBusyError,
     DataFileError,
@@ -278,7 +277,8 @@ def backup_to(destination: str | os.PathLike[str]) -> Path:
     """Copy the open data file to `destination` with SQLite's online backup.
 
     The copy is owner-only, like the file, and its newest seal is anchored
-    beside it (`NAME.seal.json`) and in this installation's anchors.
+    beside it (`NAME.seal.json`, with the keys of its seals) and in this
+    installation's anchors.
     """
     target = resolved_path(destination)
     _refuse_backup_target(target)
@@ -315,8 +315,8 @@ def _refuse_backup_target(target: Path) -> None:
 
 
 def anchor_file(backup: Path) -> Path:
-    """Where a backup's anchor is written: beside it."""
-    return backup.with_name(backup.name + ".seal.json")
+    """Where a backup's anchor (and seal keys) are written: beside it."""
+    return backup_record.record_file(backup)
 
 
 def tidy_wal() -> None:
@@ -388,15 +388,22 @@ def _refuse_unwritable(info: DataFileInfo) -> None:
 def _anchor_backup(target: Path) -> None:
     info = current_file()
     with closing(peewee.sqlite3.connect(target)) as copy:
-        newest = copy.execute("SELECT seq, digest FROM seal ORDER BY seq DESC LIMIT 1").fetchone()
-    if newest is None or info.file_id is None:
-        return
-    anchor = seal_store.Anchor(info.file_id, newest[0], newest[1])
-    anchors().record(anchor, target)
-    text = json.dumps({"file_id": anchor.file_id, "seq": anchor.seq, "digest": anchor.digest})
-    descriptor = os.open(anchor_file(target), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(text + "\n")
+        try:
+            newest = copy.execute(
+                "SELECT seq, digest FROM seal ORDER BY seq DESC LIMIT 1").fetchone()
+            used = [key_id for (key_id,) in copy.execute("SELECT DISTINCT key_id FROM seal")]
+        except peewee.sqlite3.OperationalError:  # another program removed the seal table
+            newest, used = None, []
+    known = seal_store.known_keys()
+    record = backup_record.BackupRecord(
+        file_id=info.file_id, source=str(info.path), made_at=clock.now_stored(),
+        schema_version=info.schema_version,
+        keys={key_id: known[key_id].hex() for key_id in used if key_id in known})
+    if newest is not None and info.file_id is not None:
+        anchor = seal_store.Anchor(info.file_id, newest[0], newest[1])
+        anchors().record(anchor, target)
+        record = dataclasses.replace(record, seq=anchor.seq, digest=anchor.digest)
+    backup_record.write(target, record)
 
 
 def _is_busy(exc: BaseException) -> bool:

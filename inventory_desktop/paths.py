@@ -30,6 +30,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def backups_dir() -> Path:
+    """Where backups go unless the backup settings name another folder."""
+    return data_dir() / "backups"
+
+
 def ensure_private_dir(directory: Path) -> None:
     """Create the directory (and parents) readable by its owner only."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -17,6 +17,8 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,8 @@ KEY_FILE = "seal.key"
 EXTRA_KEYS_DIR = "seal-keys"
 ANCHOR_FOLDER = "seal-anchors"
 _log = logging.getLogger("inventory_desktop")
+# Keys known for a while only: a backup's own, while it is checked before a restore.
+_borrowed: dict[str, bytes] = {}
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,13 @@ def _key_at(location: str) -> SealKey:
 
 def known_keys() -> dict[str, bytes]:
     """Every key this installation can check seals with, by key id."""
-    keys = {}
+    keys = dict(_borrowed)
+    for secret in _keys_on_disk():
+        keys[key_id_of(secret)] = secret
+    return keys
+
+
+def _keys_on_disk() -> Iterator[bytes]:
     found = [paths.config_dir() / KEY_FILE]
     extra = paths.config_dir() / EXTRA_KEYS_DIR
     if extra.is_dir():
@@ -73,8 +83,31 @@ def known_keys() -> dict[str, bytes]:
     for path in found:
         secret = _read_key(path)
         if secret is not None:
-            keys[key_id_of(secret)] = secret
-    return keys
+            yield secret
+
+
+@contextmanager
+def borrowed_keys(keys: dict[str, bytes]) -> Iterator[None]:
+    """Check seals with `keys` too, for as long as the block runs (a backup's own keys)."""
+    _borrowed.update(keys)
+    try:
+        yield
+    finally:
+        for key_id in keys:
+            _borrowed.pop(key_id, None)
+
+
+def import_key(secret: bytes) -> Path | None:
+    """Keep a key from elsewhere (a restored backup's) in seal-keys/; None if already known."""
+    key_id = key_id_of(secret)
+    on_disk = {key_id_of(found) for found in _keys_on_disk()}
+    if key_id in on_disk:
+        return None
+    folder = paths.config_dir() / EXTRA_KEYS_DIR
+    paths.ensure_private_dir(folder)
+    path = folder / f"{key_id}.key"
+    _write_new_key(path, secret)
+    return path
 
 
 def key_file() -> Path:
@@ -92,7 +125,14 @@ def _read_key(path: Path) -> bytes | None:
 
 def _create_key(path: Path) -> bytes:
     paths.ensure_private_dir(path.parent)
-    secret = secrets.token_bytes(32)
+    _write_new_key(path, secrets.token_bytes(32))
+    found = _read_key(path)
+    if found is None:
+        raise OSError(f"the seal key {path} cannot be read")
+    return found
+
+
+def _write_new_key(path: Path, secret: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
@@ -107,10 +147,6 @@ def _create_key(path: Path) -> bytes:
         pass
     finally:
         temporary.unlink(missing_ok=True)
-    found = _read_key(path)
-    if found is None:
-        raise OSError(f"the seal key {path} cannot be read")
-    return found
 
 
 class AnchorBook:
@@ -146,6 +182,15 @@ class AnchorBook:
         with self._lock:
             descriptor = self._file(file_id, data_file)
             os.pwrite(descriptor, _record(anchor) if anchor else bytes(_RECORD_LENGTH), 0)
+
+    def forget(self, file_id: str, data_file: Path) -> None:
+        """Drop the anchor of a file that is gone (a restore's scratch copy)."""
+        name = _name(file_id, data_file)
+        with self._lock:
+            descriptor = self._open_files.pop(name, None)
+            if descriptor is not None:
+                os.close(descriptor)
+            (self.folder / name).unlink(missing_ok=True)
 
     def find(self, file_id: str, data_file: Path) -> Anchor | None:
         """The newest seal this installation made in `data_file`, if any."""

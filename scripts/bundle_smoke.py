@@ -68,7 +68,9 @@ class Smoke:
         self.home = home = scratch / "home"
         self.env = {key: value for key, value in os.environ.items()
                     if key not in ("INVENTORY_DB", "QT_QPA_PLATFORM", "DISPLAY")}
+        # INVENTORY_AUTO_BACKUP=0: no background daily backup outliving a step.
         self.env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+                        INVENTORY_AUTO_BACKUP="0",
                         XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
                         XDG_STATE_HOME=str(home / "state"))
         if not executable.is_file() or not os.access(executable, os.X_OK):
@@ -121,6 +123,30 @@ class Smoke:
         self.run(*db, "verify")
         print("ok: command line: items add, receive, items list --json (17.5 kg), "
               "a refusal as a sentence, verify")
+        self.check_backup_and_csv(db)
+
+    def check_backup_and_csv(self, db: tuple[str, str]) -> None:
+        # The copy is checked, and a restore checked, by the frozen program
+        # starting itself again (--backup-job): the bundle must find its way back.
+        backup = self.data_file.with_name("smoke-backup.sqlite3")
+        self.run(*db, "backup", "--to", str(backup))
+        self.run(*db, "receive", "SMK-1", "1")
+        self.run(*db, "restore", str(backup))
+        items = json.loads(self.run(*db, "--json", "items", "list").stdout)
+        if [Decimal(item["current_quantity"]) for item in items] != [Decimal("17.5")]:
+            raise StepFailed(f"after restoring the backup the items are {items}")
+        exported = self.data_file.with_name("smoke-items.csv")
+        self.run(*db, "export", "items", str(exported))
+        again = self.run(*db, "import", "items", str(exported)).stdout
+        if "Nothing to change" not in again:
+            raise StepFailed(f"importing the items export again said:\n{again}")
+        # What the first start of a day runs in the background, run here to the end.
+        self.run("--backup-job", "daily", str(self.data_file))
+        listed = json.loads(self.run("--json", "backups").stdout)["backups"]
+        if not any(row["kind"] == "daily" and row["check"] == "ok" for row in listed):
+            raise StepFailed(f"the daily backup job left no checked daily backup: {listed}")
+        print("ok: backup (checked), restore (checked), export items, import them back "
+              "(nothing to change), the daily backup job")
 
     def check_self_test(self, platform: str, program: Path | None = None, **env: str) -> None:
         done = self.run("--self-test", program=program, QT_QPA_PLATFORM=platform, **env)

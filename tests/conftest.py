@@ -23,6 +23,8 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # A background backup on every test's first command would outlive the test.
+    monkeypatch.setenv("INVENTORY_AUTO_BACKUP", "0")
     yield
     db.close_database()
     seal_store.forget_open_files()

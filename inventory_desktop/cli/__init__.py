@@ -25,12 +25,14 @@ from ..errors import InventoryError
 from ..sqlite_errors import environment_error
 from . import (
     area_commands,
+    backup_commands,
     delivery_commands,
     item_commands,
     report_commands,
     stock_commands,
     stocktake_commands,
     supplier_commands,
+    transfer_commands,
 )
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -39,7 +41,8 @@ EXIT_INTERRUPTED = 130
 # {"error": ..., "exit_code": ...} for what ends it, {"notice": ...} otherwise.
 _json_stderr = False
 _COMMAND_MODULES = (item_commands, stock_commands, delivery_commands, stocktake_commands,
-                    area_commands, supplier_commands, report_commands)
+                    area_commands, supplier_commands, report_commands, backup_commands,
+                    transfer_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,14 +127,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_command(args: argparse.Namespace) -> int:
+    if not getattr(args, "opens_file", True):  # restore, backups: the file may be missing
+        return args.handler(args) or EXIT_OK
     # Only adding an item may start a new file: a mistyped --db for any other
     # command is refused rather than answered from an empty file.
     where = paths.default_data_file() if args.db is None else args.db
-    info = db.open_database(where, create=getattr(args, "creates_file", False))
+    creates = getattr(args, "creates_file", False) and not getattr(args, "dry_run", False)
+    info = db.open_database(where, create=creates)
     if info.created:
         say(f"Created a new data file at {info.path}.")
-    for notice in info.notices:
+    for notice in [*info.notices, *services.backup_warnings(info.path)]:
         say(f"inventory: note: {notice}", f"note: {notice}")
+    services.start_daily_backup(info.path)
     services.add_low_stock_listener(_warn_low_stock)
     db.database.on_waiting = _say_waiting
     try:

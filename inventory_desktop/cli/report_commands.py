@@ -1,4 +1,4 @@
-"""`inventory movements | verify | backup`: reading and checking the ledger."""
+"""`inventory movements | verify`: reading and checking the ledger."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 from .. import services
 from ..vocabulary import MOVEMENT_TYPES, REASONS, reason_named
 from . import output
-from ._common import item_of, moment, reasons_help, whole_number
+from ._common import item_of, moment, movement_id, reasons_help, whole_number
 
 EXIT_PROBLEMS = 1
 
@@ -20,7 +20,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     movements.add_argument("--reason", type=reason_named, help=reasons_help(REASONS))
     movements.add_argument("--since", metavar="DATE", help="from this local date/time")
     movements.add_argument("--until", metavar="DATE", help="up to this local date/time")
-    movements.add_argument("--limit", metavar="N", default="50", help="at most N (default 50)")
+    movements.add_argument("--limit", metavar="N", default="50",
+                           help=f"at most N (default 50, at most {services.MAX_PAGE:,} a page)")
+    page = movements.add_mutually_exclusive_group()
+    page.add_argument("--before-id", metavar="ID",
+                      help="the page after one ending at movement ID (see the hint printed)")
+    page.add_argument("--offset", metavar="N", help="skip the newest N first")
     movements.set_defaults(handler=_movements)
 
     verify = commands.add_parser("verify", parents=[common],
@@ -30,21 +35,21 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                              "as accepted by you")
     verify.set_defaults(handler=_verify)
 
-    backup = commands.add_parser("backup", parents=[common],
-                                 help="copy the data file safely, even while in use")
-    backup.add_argument("destination", metavar="PATH")
-    backup.set_defaults(handler=_backup)
-
 
 def _movements(args: argparse.Namespace) -> None:
+    limit = _limit(args.limit)
     rows = services.list_movements(
         item_id=item_of(args.item).id if args.item else None,
         movement_type=args.type, reason=args.reason,
         since=moment(args.since, what="--since date"),
         until=moment(args.until, end_of_day=True, what="--until date"),
-        limit=_limit(args.limit))
+        limit=limit, offset=_whole(args.offset, "--offset"),
+        before_id=None if args.before_id is None else movement_id(args.before_id))
     output.print_listing(args.json, rows, output.movement_json, output.print_movements,
                          "No movements.")
+    if rows and len(rows) == limit and not args.json:
+        # Paging by id costs the same on the millionth page as on the first.
+        print(f"More may follow: add --before-id {rows[-1].id} for the next page.")
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -90,13 +95,9 @@ def _print_report(report: services.VerifyReport) -> None:
     print("PROBLEMS FOUND: restore from a backup, or correct with adjustments.")
 
 
-def _backup(args: argparse.Namespace) -> None:
-    target = services.back_up(args.destination)
-    if args.json:
-        output.print_json({"backup": str(target)})
-    else:
-        print(f"Backed up to {target}.")
-
-
 def _limit(text: str) -> int:
     return whole_number(text, "--limit", 1, services.MAX_PAGE)
+
+
+def _whole(text: str | None, what: str) -> int:
+    return 0 if text is None else whole_number(text, what, 0, 2**62)

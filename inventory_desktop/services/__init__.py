@@ -31,6 +31,7 @@ from .areas import (
     place_item,
     rename_area,
 )
+from .daily_backup import BackupOverview, backup_overview, backup_warnings, start_daily_backup
 from .deliveries import LineInput, receive_delivery, record_waste_sheet
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .order_list import OrderLine, by_supplier, order_list, order_total, with_quantity
@@ -85,16 +86,63 @@ def back_up(destination: str | Path) -> Path:
     return db.backup_to(destination)
 
 
+# Backups, restore, import and export are loaded when first used (PEP 562):
+# loaded up front they made every command start about 40 ms slower, and most
+# commands never use them.
+_ON_FIRST_USE = {
+    "BACKUP_KINDS": ("backups", "KINDS"), "BackupRow": ("backups", "BackupRow"),
+    "back_up_and_check": ("backups", "back_up_and_check"),
+    "backup_row": ("backups", "backup_row"), "list_backups": ("backups", "list_backups"),
+    "size_text": ("backups", "size_text"), "BackupCheck": ("backup_check", "BackupCheck"),
+    "RestoreResult": ("restore_backup", "RestoreResult"), "restore": ("restore_backup", "restore"),
+    "EXPORT_KINDS": ("export", "KINDS"), "ExportFilters": ("export", "ExportFilters"),
+    "ExportResult": ("export", "ExportResult"), "export_csv": ("export", "export_csv"),
+    "ImportProblem": ("import_plan", "ImportProblem"), "ImportRow": ("import_plan", "ImportRow"),
+    "ImportReport": ("item_import", "ImportReport"),
+    "import_items": ("item_import", "import_items"),
+    "import_items_file": ("item_import", "import_items_file"),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _ON_FIRST_USE[name]
+    value = getattr(_loaded()[module], attribute)
+    globals()[name] = value
+    return value
+
+
+def _loaded() -> dict[str, object]:
+    # Plain import statements, not importlib: PyInstaller bundles only the
+    # modules it sees imported.
+    from . import backup_check, backups, export, import_plan, item_import, restore_backup
+
+    return {"backup_check": backup_check, "backups": backups, "export": export,
+            "import_plan": import_plan, "item_import": item_import,
+            "restore_backup": restore_backup}
+
+
 __all__ = [
+    "BACKUP_KINDS",
+    "EXPORT_KINDS",
     "MAX_PAGE",
     "AreaRow",
     "AreaTotal",
     "AuditRow",
+    "BackupCheck",
+    "BackupOverview",
+    "BackupRow",
     "CommitPlan",
     "CommitReport",
     "CountRow",
+    "ExportFilters",
+    "ExportResult",
     "Figure",
     "Finding",
+    "ImportProblem",
+    "ImportReport",
+    "ImportRow",
     "ItemHistoryRow",
     "ItemRow",
     "LineInput",
@@ -103,6 +151,7 @@ __all__ = [
     "PeriodLine",
     "PeriodReport",
     "PlaceRow",
+    "RestoreResult",
     "Sheet",
     "SheetLine",
     "StocktakeRow",
@@ -120,6 +169,10 @@ __all__ = [
     "archive_item",
     "audit_entries",
     "back_up",
+    "back_up_and_check",
+    "backup_overview",
+    "backup_row",
+    "backup_warnings",
     "by_supplier",
     "category_label",
     "commit_plan",
@@ -132,6 +185,7 @@ __all__ = [
     "deduct_stock",
     "delete_item",
     "explain_variance",
+    "export_csv",
     "find_area",
     "find_item",
     "find_supplier",
@@ -140,12 +194,15 @@ __all__ = [
     "get_movement",
     "get_stocktake",
     "get_supplier",
+    "import_items",
+    "import_items_file",
     "item_history",
     "item_places",
     "item_variance",
     "items_needing_attention",
     "last_counted",
     "list_areas",
+    "list_backups",
     "list_items",
     "list_movements",
     "list_stocktakes",
@@ -166,11 +223,14 @@ __all__ = [
     "rename_area",
     "rename_supplier",
     "resolve_count",
+    "restore",
     "restore_item",
     "revalue_stock",
     "reverse_movement",
     "set_currency_symbol",
     "set_supplier_active",
+    "size_text",
+    "start_daily_backup",
     "start_stocktake",
     "stock_valuation",
     "stocktake_sheet",

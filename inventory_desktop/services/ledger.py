@@ -252,6 +252,19 @@ def _alerted(items: list[int]) -> set[int]:
     return alerted
 
 
+def book_initial(item_id: int, units: int, *, actor: str, cost: Cost | None = None,
+                 standard_cost: int | None = None) -> None:
+    """The first movement of an item created in this transaction: its initial stock.
+
+    For bulk creation (an import): the item is new, so its balance is
+    `units`, and nothing is read back. It is worth `cost` when given, else
+    its standard cost; with neither, its value is not known.
+    """
+    valued = value_movement(Stock(0, None), units, cost=cost, empty_item_cost=standard_cost)
+    _run(_INSERT_MOVEMENT, (item_id, units, "in", "initial", "", None, None, units, actor, None,
+                            *valued, None))
+
+
 def replayed(
     op_key: str | None, item_id: int, movement_type: str, *,
     change: int | None = None, balance_after: int | None = None,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ... import db, paths
 from ..common.icon import application_icon
 from . import data_files
+from .daily_backup_watch import DailyBackupWatch
 
 _log = logging.getLogger("inventory_desktop")
 
@@ -31,6 +32,8 @@ def run(db_path: str | None) -> int:
 
     window = MainWindow()
     window.show()
+    window.daily_backup = DailyBackupWatch(window)
+    window.daily_backup.start(db.current_file().path)
     code = app.exec()
     db.close_database()
     return code

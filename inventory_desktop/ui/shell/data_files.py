@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import html
 import logging
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QMessageBox,
-    QProgressDialog,
-    QWidget,
-)
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ... import __version__, db, services
-from ...errors import DataFileError, InventoryError
+from ...errors import DataFileError
+from ..common.background import run_in_background
 from ..common.operations import show_refusal
-from ..items.item_loader import close_thread_connection
 
 ORGANIZATION = "inventory-desktop"
 APPLICATION = "inventory-desktop"
@@ -123,7 +116,8 @@ def free_name(folder: Path) -> Path:
 
 
 def back_up_with_progress(parent: QWidget) -> Path | None:
-    """Ask for a destination and copy the open file there, keeping the window painted."""
+    """Ask for a destination, copy the open file there and check the copy, keeping the
+    window painted."""
     source = db.current_file().path
     suggested = source.with_name(f"{source.stem}-backup{source.suffix}")
     target, _ = QFileDialog.getSaveFileName(
@@ -131,36 +125,9 @@ def back_up_with_progress(parent: QWidget) -> Path | None:
         options=QFileDialog.Option.DontConfirmOverwrite)
     if not target:
         return None
-    outcome: dict[str, object] = {}
-    worker = threading.Thread(target=_back_up_into, args=(target, outcome), daemon=True)
-    progress = QProgressDialog("Backing up the data file…", "", 0, 0, parent)
-    progress.setCancelButton(None)
-    # Shown at once and window-modal: the window keeps painting, but no action
-    # can start while the copy runs.
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.show()
-    worker.start()
-    while worker.is_alive():
-        QApplication.processEvents()
-        worker.join(0.02)
-    progress.close()
-    if isinstance(outcome.get("error"), InventoryError):
-        show_refusal(parent, "Back up", str(outcome["error"]))
-        return None
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]  # a bug: the excepthook reports it
-    return outcome["path"]  # type: ignore[return-value]
-
-
-def _back_up_into(target: str, outcome: dict[str, object]) -> None:
-    # Runs on a worker thread: peewee gives this thread its own connection to
-    # the file, so SQLite's online backup never blocks the window's reads.
-    try:
-        outcome["path"] = services.back_up(target)
-    except Exception as error:  # raised again on the UI thread
-        outcome["error"] = error
-    finally:
-        close_thread_connection()
+    row = run_in_background(parent, "Back up", "Copying the data file and checking the copy…",
+                            lambda _progress: services.back_up_and_check(target))
+    return None if row is None else row.path
 
 
 def about_text() -> str:

@@ -39,7 +39,9 @@ from ..common.operations import show_refusal
 from ..items.item_actions import ItemActions
 from ..items.item_loader import ItemLoader
 from ..items.item_table import HEADERS, NAME, ItemTableModel
+from ..transfer.transfer_actions import TransferActions
 from . import data_files, operator
+from .backup_actions import BackupActions
 from .watcher import DataFileWatcher
 
 _READ_ONLY_STYLE = "background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #e0c46c;"
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
             lambda message: self.statusBar().showMessage(f"Could not reload: {message}", 5000))
         self._build_central()
         self.commands = ItemActions(self)
+        self.backup_actions = BackupActions(self)
+        self.transfer = TransferActions(self)
         self._build_menus()
         self._counts = QLabel(self)
         # A fixed width: a new count on every keystroke then repaints the label,
@@ -151,7 +155,12 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([a.back_up, a.operator, a.quit])
+        file_menu.addActions([a.back_up, self.backup_actions.backups,
+                              self.backup_actions.restore])
+        file_menu.addSeparator()
+        file_menu.addActions([self.transfer.import_items, self.transfer.export])
+        file_menu.addSeparator()
+        file_menu.addActions([a.operator, a.quit])
         items_menu = self.menuBar().addMenu("&Items")
         items_menu.addActions(a.item_actions())
         items_menu.addSeparator()
@@ -204,6 +213,24 @@ class MainWindow(QMainWindow):
         self.model.set_items([])
         self.load_file()
         return True
+
+    def let_go_of_file(self) -> Path:
+        """Close the data file (its windows, the watcher, loads under way), so that it can be
+        replaced; its path. take_back_file opens it again."""
+        path = db.current_file().path
+        self._close_child_windows()
+        self.watcher.stop()
+        self.loader.drop_pending()
+        db.close_database()
+        return path
+
+    def take_back_file(self, path: Path) -> None:
+        """Open `path` again after let_go_of_file (restored, or as it was)."""
+        if data_files.open_or_explain(self, path) is None:
+            self._reopen(path)
+            return
+        self.model.set_items([])
+        self.load_file()
 
     def _reopen(self, previous: Path) -> None:
         text = (f"The data file {previous} was closed to open another one, "

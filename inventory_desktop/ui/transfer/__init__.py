@@ -1,0 +1,1 @@
+"""Moving data in and out of the program: importing items, exporting to CSV."""
