@@ -23,11 +23,19 @@ from .. import __version__, db, paths, services
 from ..errors import InventoryError
 from ..quantity import format_decimal
 from ..sqlite_errors import environment_error
-from . import area_commands, item_commands, report_commands, stock_commands, stocktake_commands
+from . import (
+    area_commands,
+    costing_report_commands,
+    item_commands,
+    order_commands,
+    report_commands,
+    stock_commands,
+    stocktake_commands,
+)
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 _COMMAND_MODULES = (item_commands, stock_commands, stocktake_commands, area_commands,
-                    report_commands)
+                    report_commands, costing_report_commands, order_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

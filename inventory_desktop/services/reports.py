@@ -1,0 +1,53 @@
+"""Every report a manager reads, ready to show, print or export: one call per report.
+
+The window, the command line and the exports call these, so all three show
+the same figures. A period's usage, waste and low-stock reports share one
+period report (`period_reports`) rather than sum the ledger again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from .order_list import order_list
+from .report_document import Report
+from .report_layout import period_layout, valuation_layout
+from .report_layout_usage import low_stock_layout, order_layout, usage_layout
+from .report_period import period_report
+from .report_series import top_variances, usage_by_week, value_over_time
+from .report_usage import low_stock_report, usage_report, waste_report
+from .report_valuation import stock_valuation
+
+PERIOD_KINDS = ("period", "usage", "waste", "low_stock")
+
+
+def valuation_document(at: dt.datetime | None = None) -> Report:
+    """Stock valuation now, or at a past moment."""
+    return valuation_layout(stock_valuation(at))
+
+
+def period_reports(start: dt.datetime, end: dt.datetime, label: str, *,
+                   sales: Decimal | None = None,
+                   kinds: tuple[str, ...] = PERIOD_KINDS) -> dict[str, Report]:
+    """The period, usage, waste and low-stock reports for [start, end) (those in `kinds`)."""
+    period = period_report(start, end, sales=sales)
+    weeks = usage_by_week(start, end) if {"usage", "waste"} & set(kinds) else {}
+    reports: dict[str, Report] = {}
+    if "period" in kinds:
+        reports["period"] = period_layout(period, label, value_over_time(start, end),
+                                          top_variances(period))
+    if "usage" in kinds:
+        reports["usage"] = usage_layout(usage_report(start, end, period=period), label, weeks)
+    if "waste" in kinds:
+        reports["waste"] = usage_layout(waste_report(start, end, period=period), label, weeks,
+                                        waste=True)
+    if "low_stock" in kinds:
+        reports["low_stock"] = low_stock_layout(low_stock_report(start, end, period=period),
+                                                f"use over {label}")
+    return reports
+
+
+def order_document(*, supplier_id: int | None = None, below_par: bool = False) -> Report:
+    """The order list, by supplier."""
+    return order_layout(order_list(supplier_id=supplier_id, below_par=below_par), below_par)
