@@ -31,7 +31,7 @@ from ..services.report_document import BARS, LINE, STACKED, Chart
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000", "#999999")
 _LOSS, _GAIN = QColor("#c0392b"), QColor("#2e7d32")
-_MAX_X_LABELS = 8
+_MAX_X_LABELS = 6
 
 
 def build_chart(chart: Chart, symbol: str = "") -> QChart:

@@ -17,7 +17,8 @@ from decimal import Decimal
 from ..money import format_amount
 from ..quantity import format_decimal
 
-TEXT, QUANTITY, MONEY, PERCENT = "text", "quantity", "money", "percent"
+# COST: a price per unit, shown with up to 4 places (a gram of basil costs 0.031).
+TEXT, QUANTITY, MONEY, COST, PERCENT = "text", "quantity", "money", "cost", "percent"
 LINE, STACKED, BARS = "line", "stacked", "bars"
 NOT_KNOWN = "value not known"
 
@@ -96,11 +97,15 @@ class Report:
 def cell_text(value: Cell, kind: str, symbol: str = "") -> str:
     """A cell as a person reads it: money with 2 places and the symbol, '32.5 %'."""
     if value is None:
-        return NOT_KNOWN if kind == MONEY else ""
+        return NOT_KNOWN if kind in (MONEY, COST) else ""
     if isinstance(value, str):
         return value
     if kind == MONEY:
         return format_amount(money_units(value), symbol)  # type: ignore[arg-type]
+    if kind == COST:
+        exact = money_exact(value)  # type: ignore[arg-type]
+        whole, _, places = exact.lstrip("-").partition(".")
+        return f"{'-' if exact.startswith('-') else ''}{symbol}{int(whole):,}.{places}"
     if kind == QUANTITY:
         return format_decimal(value)  # type: ignore[arg-type]
     if kind == PERCENT:
@@ -123,7 +128,7 @@ def cell_exact(value: Cell, kind: str) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    if kind == MONEY:
+    if kind in (MONEY, COST):
         return money_exact(value)  # type: ignore[arg-type]
     if kind == QUANTITY:
         return format_decimal(value)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import atomic_files
 from ..errors import DataFileError
-from .report_document import MONEY, NOT_KNOWN, Report, Table, cell_exact
+from .report_document import COST, MONEY, NOT_KNOWN, Report, Table, cell_exact
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,7 +65,7 @@ def _cell(value: object, kind: str) -> str:
         # A number, written by us: "-2.5" is a number to a spreadsheet, not a formula.
         return cell_exact(value, kind) or ""
     if value is None:
-        return NOT_KNOWN if kind == MONEY else ""
+        return NOT_KNOWN if kind in (MONEY, COST) else ""
     return neutral(str(value))
 
 

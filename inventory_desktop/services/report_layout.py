@@ -7,6 +7,7 @@ from decimal import Decimal
 from ..clock import local_display
 from .report_document import (
     BARS,
+    COST,
     LINE,
     MONEY,
     PERCENT,
@@ -31,7 +32,7 @@ def valuation_layout(valuation: Valuation) -> Report:
     when = "now" if valuation.at is None else f"at {local_display(valuation.at)[:16]}"
     items = Table("Per item", (ITEM, SKU, Column("Storage area", "area"),
                                Column("Quantity", "quantity", QUANTITY), UNIT,
-                               Column("Average cost", "average_cost", MONEY),
+                               Column("Average cost", "average_cost", COST),
                                Column("Value", "value", MONEY)),
                   [(line.name, line.sku or "", line.area, line.quantity, line.unit,
                     line.average_cost, line.value) for line in valuation.lines],
@@ -64,7 +65,7 @@ def period_layout(report: PeriodReport, period: str, values: list[ValuePoint],
         tables.append(Table(title, (ITEM, UNIT, Column("Value", "value", MONEY)),
                             [(line.name, line.unit, value) for line, value in report.top(measure)],
                             empty=f"Nothing {measure} in this period."))
-    charts = [Chart(LINE, "Stock value over time", [f"{p.day:%d %b}" for p in values],
+    charts = [Chart(LINE, "Stock value over time", [f"{p.day.day} {p.day:%b}" for p in values],
                     [("Stock value", [p.value for p in values])]),
               Chart(BARS, "Top variances (stocktake)", [name for name, _v in variances],
                     [("Variance", [value for _n, value in variances])],

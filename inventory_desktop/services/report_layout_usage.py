@@ -8,6 +8,7 @@ from decimal import Decimal
 from ..quantity import format_decimal
 from .order_list import OrderLine, by_supplier, order_total
 from .report_document import (
+    COST,
     MONEY,
     PERCENT,
     QUANTITY,
@@ -80,7 +81,7 @@ def order_layout(lines: list[OrderLine], below_par: bool) -> Report:
     """The order list, one table per supplier with its estimated total."""
     columns = (ITEM, SKU, Column("On hand", "on_hand", QUANTITY),
                Column("Par", "par_level", QUANTITY), Column("Order", "quantity", QUANTITY), UNIT,
-               Column("Packs", "packs"), Column("Unit cost", "unit_cost", MONEY),
+               Column("Packs", "packs"), Column("Unit cost", "unit_cost", COST),
                Column("Estimated cost", "estimated_cost", MONEY))
     tables = []
     for supplier, group in by_supplier(lines):
@@ -102,10 +103,11 @@ def order_layout(lines: list[OrderLine], below_par: bool) -> Report:
 
 def _order_row(line: OrderLine) -> tuple:
     return (line.name, line.sku or "", line.on_hand, line.par_level, line.quantity, line.unit,
-            _packs(line), line.unit_cost, line.estimated_cost)
+            order_packs(line), line.unit_cost, line.estimated_cost)
 
 
-def _packs(line: OrderLine) -> str:
+def order_packs(line: OrderLine) -> str:
+    """'2 × sack of 25', or '' for an item without packs."""
     if line.packs is None:
         return ""
     # A typed quantity need not be whole packs: shown to two places then.

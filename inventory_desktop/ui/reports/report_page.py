@@ -78,6 +78,9 @@ class ReportPage(QWidget):
         self.table_views = []
         for table in report.tables:
             view = read_only_table(self.tables, ReportTableModel(table, symbol, self), ())
+            # No column sorted (set before sorting is enabled, which sorts at once):
+            # the report's own order (by name, by walk order) comes first.
+            view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             view.setSortingEnabled(True)
             view.horizontalHeader().setStretchLastSection(False)
             view.resizeColumnsToContents()

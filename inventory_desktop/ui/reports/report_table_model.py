@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from ...services.report_document import MONEY, NOT_KNOWN, Table, cell_text
+from ...services.report_document import COST, MONEY, NOT_KNOWN, Table, cell_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -102,4 +102,5 @@ def _sort_key(value: object, kind: str) -> tuple:
         return (0, value, "")
     if value is None or value == "":
         return (1, Decimal(0), "")
-    return (0, Decimal(0), str(value).casefold()) if kind != MONEY else (1, Decimal(0), "")
+    return (0, Decimal(0), str(value).casefold()) if kind not in (MONEY, COST) else (
+        1, Decimal(0), "")

@@ -37,6 +37,7 @@ from ..common.operations import show_refusal
 from ..items.item_actions import ItemActions
 from ..items.item_loader import ItemLoader
 from ..items.item_table import ItemTableModel
+from ..reports.reports_menu import add_reports_menu
 from . import data_files
 from .watcher import DataFileWatcher
 
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addActions([a.new_item, a.edit, a.receive, a.deduct, a.adjust, a.history,
                             a.archive])
+        add_reports_menu(self, before=view_menu.menuAction(), toolbar=toolbar)
 
     def load_file(self) -> None:
         """Show the data file that is open now (at start and after File → Open)."""
