@@ -84,6 +84,8 @@ def period_of(start_text: str | None, end_text: str | None
     if end <= first:
         raise ValidationError(f"The period must end after it starts (from "
                               f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}).")
+    if (end - first).days > report_periods.MAX_DAYS:
+        raise ValidationError(f"A report covers at most {report_periods.MAX_DAYS:,} days.")
     whole_days = first.time() == dt.time.min and end.time() == dt.time.min
     label = (report_periods.describe_period(first.date(), end.date() - dt.timedelta(days=1))
              if whole_days else f"{first:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}")

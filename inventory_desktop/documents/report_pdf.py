@@ -58,8 +58,11 @@ def report_html(report: Report, symbol: str = "", *, landscape: bool = False,
             data = base64.b64encode(chart_png(chart, symbol)).decode("ascii")
             parts.append(f"<p><img src='data:image/png;base64,{data}' width='{width}' "
                          f"height='{width * 300 // 720}'></p>")
-    for table in report.tables:
-        parts.append(f"<p class='heading'>{html.escape(table.title)}</p>")
+    for number, table in enumerate(report.tables):
+        # An order goes to each supplier on its own sheet.
+        own_page = " style='page-break-before: always'" if (
+            report.page_per_table and number) else ""
+        parts.append(f"<p class='heading'{own_page}>{html.escape(table.title)}</p>")
         parts.append(_table(table, symbol))
     return "".join(parts)
 

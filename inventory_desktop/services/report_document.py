@@ -82,6 +82,7 @@ class Report:
     notes: list[str] = field(default_factory=list)  # sentences shown under the figures
     charts: list[Chart] = field(default_factory=list)
     flat: Table | None = None  # the CSV's table when it is not the first one
+    page_per_table: bool = False  # printed with each table on a page of its own
     generated_at: str = field(
         default_factory=lambda: dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"))
 

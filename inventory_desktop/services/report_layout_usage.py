@@ -98,7 +98,7 @@ def order_layout(lines: list[OrderLine], below_par: bool) -> Report:
     return Report("order", "Order list", scope,
                   [Figure("Estimated cost", "estimated_cost", total),
                    Figure("Lines", "lines", Decimal(len(lines)), QUANTITY)],
-                  tables or [flat], notes, flat=flat)
+                  tables or [flat], notes, flat=flat, page_per_table=True)
 
 
 def _order_row(line: OrderLine) -> tuple:

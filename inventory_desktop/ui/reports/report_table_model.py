@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from ...services.report_document import COST, MONEY, NOT_KNOWN, Table, cell_text
+from ...services.report_document import NOT_KNOWN, Table, cell_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -86,21 +86,22 @@ class ReportTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.table.columns):
             return
-        kind = self.table.columns[column].kind
         self.layoutAboutToBeChanged.emit()
-        paired = sorted(zip(self._rows, self._texts, strict=True),
-                        key=lambda pair: _sort_key(pair[0][column], kind),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
-        self._rows = [row for row, _texts in paired]
-        self._texts = [texts for _row, texts in paired]
+        paired = list(zip(self._rows, self._texts, strict=True))
+        # Blank and unknown values go last whichever way the column is sorted.
+        known = [pair for pair in paired if _sort_key(pair[0][column]) is not None]
+        unknown = [pair for pair in paired if _sort_key(pair[0][column]) is None]
+        known.sort(key=lambda pair: _sort_key(pair[0][column]),
+                   reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = [row for row, _texts in known + unknown]
+        self._texts = [texts for _row, texts in known + unknown]
         self.layoutChanged.emit()
 
 
-def _sort_key(value: object, kind: str) -> tuple:
-    # Exact Decimals compare as they are; unknown values sort after every number.
+def _sort_key(value: object) -> tuple | None:
+    # Exact Decimals compare as they are (a column holds numbers or text, not both).
     if isinstance(value, Decimal):
-        return (0, value, "")
+        return (value, "")
     if value is None or value == "":
-        return (1, Decimal(0), "")
-    return (0, Decimal(0), str(value).casefold()) if kind not in (MONEY, COST) else (
-        1, Decimal(0), "")
+        return None
+    return (Decimal(0), str(value).casefold())
