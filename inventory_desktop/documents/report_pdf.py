@@ -27,6 +27,7 @@ _STYLE = """
 </style>
 """
 _WIDE_COLUMNS = 9  # a table with more columns is printed landscape
+_MAX_COLUMNS = 11  # ...and one with more than this is split, the item repeated in each part
 _CHART_WIDTH_PT = {False: 500, True: 720}  # what fits between the margins
 
 
@@ -49,22 +50,49 @@ def report_html(report: Report, symbol: str = "", *, landscape: bool = False,
         parts.append(_figures(report.figures, symbol))
     parts += [f"<p class='note'>{html.escape(note)}</p>" for note in report.notes]
     if charts:
-        width = _CHART_WIDTH_PT[landscape]
-        for chart in report.charts:
-            if not chart.has_data:
-                parts.append(f"<p class='meta'>{html.escape(chart.title)}: "
-                             f"{html.escape(chart.empty)}</p>")
-                continue
-            data = base64.b64encode(chart_png(chart, symbol)).decode("ascii")
-            parts.append(f"<p><img src='data:image/png;base64,{data}' width='{width}' "
-                         f"height='{width * 300 // 720}'></p>")
-    for number, table in enumerate(report.tables):
+        parts.append(_charts(report, symbol, landscape))
+    tables = [part for table in report.tables for part in _split(table)]
+    for number, table in enumerate(tables):
         # An order goes to each supplier on its own sheet.
         own_page = " style='page-break-before: always'" if (
             report.page_per_table and number) else ""
         parts.append(f"<p class='heading'{own_page}>{html.escape(table.title)}</p>")
         parts.append(_table(table, symbol))
     return "".join(parts)
+
+
+def _charts(report: Report, symbol: str, landscape: bool) -> str:
+    # Two charts share a landscape page's width, side by side.
+    drawn = [chart for chart in report.charts if chart.has_data]
+    said = "".join(f"<p class='meta'>{html.escape(chart.title)}: {html.escape(chart.empty)}</p>"
+                   for chart in report.charts if not chart.has_data)
+    if not drawn:
+        return said
+    width = _CHART_WIDTH_PT[landscape] // (2 if landscape and len(drawn) > 1 else 1)
+    images = [f"<img src='data:image/png;base64,"
+              f"{base64.b64encode(chart_png(chart, symbol)).decode('ascii')}' "
+              f"width='{width}' height='{width * 300 // 720}'>" for chart in drawn]
+    if landscape:
+        return said + "<table><tr>" + "".join(f"<td>{image}</td>" for image in images) + \
+            "</tr></table>"
+    return said + "".join(f"<p>{image}</p>" for image in images)
+
+
+def _split(table: Table) -> list[Table]:
+    """A table too wide for the page as several, each repeating the first column (the item)."""
+    if len(table.columns) <= _MAX_COLUMNS:
+        return [table]
+    parts = []
+    rest = range(1, len(table.columns))
+    chunks = [list(rest[i:i + _MAX_COLUMNS - 1]) for i in range(0, len(rest), _MAX_COLUMNS - 1)]
+    for number, chunk in enumerate(chunks):
+        keep = [0, *chunk]
+        title = table.title if number == 0 else f"{table.title} (continued)"
+        parts.append(Table(title, tuple(table.columns[i] for i in keep),
+                           [tuple(row[i] for i in keep) for row in table.rows],
+                           None if table.total is None else tuple(table.total[i] for i in keep),
+                           table.empty))
+    return parts
 
 
 def _figures(figures: list[Figure], symbol: str) -> str:
@@ -89,10 +117,11 @@ def _table(table: Table, symbol: str) -> str:
 
 
 def _row(row: tuple, table: Table, symbol: str, mark: str) -> str:
+    # Only the item's name may wrap: "-€150.18" or a SKU broken in two misleads.
     cells = "".join(
-        f"<td{mark} align='{_align(column.numeric)}'>"
+        f"<td{mark} align='{_align(column.numeric)}'{' nowrap' if number else ''}>"
         f"{html.escape(cell_text(value, column.kind, symbol))}</td>"
-        for value, column in zip(row, table.columns, strict=True))
+        for number, (value, column) in enumerate(zip(row, table.columns, strict=True)))
     return f"<tr>{cells}</tr>"
 
 

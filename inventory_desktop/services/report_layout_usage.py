@@ -20,7 +20,7 @@ from .report_document import (
     Table,
 )
 from .report_layout import ITEM, SKU, UNIT
-from .report_period import category_label
+from .report_period import STOCKTAKE_PREFIX, category_label
 from .report_usage import LowStockLine, UsageReport
 
 REASON = Column("Reason", "reason")
@@ -30,7 +30,8 @@ _QUANTITY, _VALUE = Column("Quantity", "quantity", QUANTITY), Column("Value", "v
 def usage_layout(usage: UsageReport, period: str, weeks: dict[dt.date, dict[str, Decimal]],
                  *, waste: bool = False) -> Report:
     """What went out, per reason in total and per item and reason; a weekly stacked chart."""
-    figures = [Figure(category_label(c), c, value) for c, value in usage.totals.items()]
+    order = sorted(usage.totals, key=lambda c: (c.startswith(STOCKTAKE_PREFIX), category_label(c)))
+    figures = [Figure(category_label(c), c, usage.totals[c]) for c in order]
     figures.append(Figure("Total", "total", usage.total))
     if waste:
         figures.append(Figure("Waste, of usage", "waste_percent", usage.share_of_usage,
@@ -52,12 +53,17 @@ def usage_layout(usage: UsageReport, period: str, weeks: dict[dt.date, dict[str,
 
 
 def _weekly(weeks: dict[dt.date, dict[str, Decimal]], title: str, wanted: set[str]) -> Chart:
-    categories = sorted({c for usage in weeks.values() for c in usage if c in wanted},
-                        key=category_label)
-    labels = [f"w/c {monday:%d %b}" for monday in weeks]
-    series = [(category_label(c), [usage.get(c, Decimal(0)) for usage in weeks.values()])
-              for c in categories]
-    return Chart(STACKED, title, labels, series)
+    # Stocktake variances are one part of each bar, whatever they were put down
+    # to: nine reasons side by side would be a legend nobody reads.
+    merged: dict[str, list[Decimal]] = {}
+    for number, usage in enumerate(weeks.values()):
+        for category, value in usage.items():
+            if category in wanted:
+                name = ("Stocktake variance" if category.startswith(STOCKTAKE_PREFIX)
+                        else category_label(category))
+                merged.setdefault(name, [Decimal(0)] * len(weeks))[number] += value
+    labels = [f"w/c {monday.day} {monday:%b}" for monday in weeks]
+    return Chart(STACKED, title, labels, sorted(merged.items()))
 
 
 def low_stock_layout(lines: list[LowStockLine], period: str) -> Report:

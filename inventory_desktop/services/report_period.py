@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from .. import clock
 from ..db import database
@@ -75,7 +76,7 @@ class PeriodLine:
     # REVALUED), signed as the ledger has them: stock going out is negative.
     changes: dict[str, Figure]
 
-    @property
+    @cached_property  # asked for by every total: computed once per line
     def value_known(self) -> bool:
         """Whether every value of the period is known for this item."""
         return (self.opening.value is not None and self.closing.value is not None
@@ -85,7 +86,7 @@ class PeriodLine:
     def received(self) -> Figure:
         return self.changes.get(RECEIVED, Figure())
 
-    @property
+    @cached_property
     def cost_of_goods_used(self) -> Decimal | None:
         if not self.value_known:
             return None
@@ -105,7 +106,7 @@ class PeriodReport:
     sales: Decimal | None = None
     totals: dict[str, Figure] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def known(self) -> list[PeriodLine]:
         return [line for line in self.lines if line.value_known]
 

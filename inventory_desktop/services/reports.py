@@ -8,6 +8,7 @@ period report (`period_reports`) rather than sum the ledger again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 from .order_list import order_list
@@ -31,21 +32,28 @@ def period_reports(start: dt.datetime, end: dt.datetime, label: str, *,
                    sales: Decimal | None = None,
                    kinds: tuple[str, ...] = PERIOD_KINDS) -> dict[str, Report]:
     """The period, usage, waste and low-stock reports for [start, end) (those in `kinds`)."""
+    return dict(each_period_report(start, end, label, sales=sales, kinds=kinds))
+
+
+def each_period_report(start: dt.datetime, end: dt.datetime, label: str, *,
+                       sales: Decimal | None = None,
+                       kinds: tuple[str, ...] = PERIOD_KINDS) -> Iterator[tuple[str, Report]]:
+    """The same reports one at a time, in `kinds` order, as each is ready (the window
+    shows the first while the others are summed)."""
     period = period_report(start, end, sales=sales)
-    weeks = usage_by_week(start, end) if {"usage", "waste"} & set(kinds) else {}
-    reports: dict[str, Report] = {}
-    if "period" in kinds:
-        reports["period"] = period_layout(period, label, value_over_time(start, end),
-                                          top_variances(period))
-    if "usage" in kinds:
-        reports["usage"] = usage_layout(usage_report(start, end, period=period), label, weeks)
-    if "waste" in kinds:
-        reports["waste"] = usage_layout(waste_report(start, end, period=period), label, weeks,
-                                        waste=True)
-    if "low_stock" in kinds:
-        reports["low_stock"] = low_stock_layout(low_stock_report(start, end, period=period),
-                                                f"use over {label}")
-    return reports
+    weeks: dict | None = None
+    for kind in kinds:
+        if kind == "period":
+            yield kind, period_layout(period, label, value_over_time(start, end),
+                                      top_variances(period))
+        elif kind in ("usage", "waste"):
+            weeks = usage_by_week(start, end) if weeks is None else weeks
+            usage = (usage_report if kind == "usage" else waste_report)(start, end,
+                                                                        period=period)
+            yield kind, usage_layout(usage, label, weeks, waste=kind == "waste")
+        elif kind == "low_stock":
+            yield kind, low_stock_layout(low_stock_report(start, end, period=period),
+                                         f"use over {label}")
 
 
 def order_document(*, supplier_id: int | None = None, below_par: bool = False) -> Report:

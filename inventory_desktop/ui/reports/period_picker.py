@@ -19,9 +19,10 @@ _TYPING_PAUSE_MS = 400  # wait for the manager to stop typing before recomputing
 
 
 class PeriodPicker(QWidget):
-    """Emits `changed` when the period or a valid sales figure changes."""
+    """Emits `changed(typed)` when the period or a valid sales figure changes; `typed` is
+    True for a date typed or spun (more keys may follow), False for a preset chosen."""
 
-    changed = Signal()
+    changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -97,7 +98,7 @@ class PeriodPicker(QWidget):
             self.first.setDate(QDate(first))
             self.last.setDate(QDate(last))
             self._quiet = False
-        self.changed.emit()
+        self.changed.emit(False)
 
     def _dates_edited(self) -> None:
         if self._quiet:
@@ -107,11 +108,11 @@ class PeriodPicker(QWidget):
             self.preset.blockSignals(True)
             self.preset.setCurrentIndex(self.preset.findData(CUSTOM))
             self.preset.blockSignals(False)
-        self.changed.emit()
+        self.changed.emit(True)
 
     def _sales_edited(self) -> None:
         self._sales_pause.stop()
         value = self.sales_figure()
         if value != self._shown_sales and not self.sales.styleSheet():
             self._shown_sales = value
-            self.changed.emit()
+            self.changed.emit(False)  # typing has already paused

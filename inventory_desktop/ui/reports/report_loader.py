@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,23 +20,27 @@ from ..items.item_loader import close_thread_connection
 
 
 class ReportLoader(QObject):
-    """`loaded(kind, result)` or `failed(kind, sentence)` arrive on the UI thread."""
+    """For each result `work()` yields, `loaded(kind, result)` arrives on the UI thread, then
+    `finished(kind)`; or `failed(kind, sentence)`."""
 
     loaded = Signal(str, object)
+    finished = Signal(str)
     failed = Signal(str, str)
-    _finished = Signal(str, int, object, object)  # kind, generation, result, error
+    _step = Signal(str, int, object)  # kind, generation, one result
+    _finished = Signal(str, int, object)  # kind, generation, error (None: done)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._generations: dict[str, int] = {}
         self._running = 0
+        self._step.connect(self._deliver_step)
         self._finished.connect(self._deliver)
 
     @property
     def busy(self) -> bool:
         return self._running > 0
 
-    def load(self, kind: str, work: Callable[[], object]) -> None:
+    def load(self, kind: str, work: Callable[[], Iterable[object]]) -> None:
         """Run `work()` in the background; an older load of `kind` still running is ignored."""
         generation = self._generations.get(kind, 0) + 1
         self._generations[kind] = generation
@@ -44,19 +48,26 @@ class ReportLoader(QObject):
         threading.Thread(target=self._work, args=(kind, generation, work),
                          name=f"report-{kind}", daemon=True).start()
 
-    def _work(self, kind: str, generation: int, work: Callable[[], object]) -> None:
-        result, error = None, None
-        try:
-            result = work()
-        except Exception as caught:  # handed to the UI thread; raised there if it is a bug
-            error = caught
-        finally:
-            close_thread_connection()
+    def _work(self, kind: str, generation: int, work: Callable[[], Iterable[object]]) -> None:
+        error = None
         # RuntimeError: the window closed meanwhile; nobody waits for this report.
         with contextlib.suppress(RuntimeError):
-            self._finished.emit(kind, generation, result, error)
+            try:
+                for result in work():
+                    if generation != self._generations.get(kind):
+                        break  # superseded: stop summing for nobody
+                    self._step.emit(kind, generation, result)
+            except Exception as caught:  # handed to the UI thread; raised there if a bug
+                error = caught
+            finally:
+                close_thread_connection()
+            self._finished.emit(kind, generation, error)
 
-    def _deliver(self, kind: str, generation: int, result: object, error: object) -> None:
+    def _deliver_step(self, kind: str, generation: int, result: object) -> None:
+        if generation == self._generations.get(kind):
+            self.loaded.emit(kind, result)
+
+    def _deliver(self, kind: str, generation: int, error: object) -> None:
         self._running -= 1
         if generation != self._generations.get(kind):
             return
@@ -65,4 +76,4 @@ class ReportLoader(QObject):
         elif isinstance(error, BaseException):
             raise error  # a bug: the excepthook logs it and tells the user
         else:
-            self.loaded.emit(kind, result)
+            self.finished.emit(kind)

@@ -21,6 +21,7 @@ from .chart_view import ReportChartView
 from .report_table_model import ReportTableModel
 
 _NOTE_STYLE = "color: #8a4b00;"
+_MEASURED_ROWS = 60
 
 
 class ReportPage(QWidget):
@@ -83,6 +84,9 @@ class ReportPage(QWidget):
             view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             view.setSortingEnabled(True)
             view.horizontalHeader().setStretchLastSection(False)
+            # Widths from the first rows only: measuring 5,000 would stall the window.
+            view.verticalHeader().setResizeContentsPrecision(_MEASURED_ROWS)
+            view.horizontalHeader().setResizeContentsPrecision(_MEASURED_ROWS)
             view.resizeColumnsToContents()
             self.table_views.append(view)
             self.tables.addTab(view, table.title if table.rows else f"{table.title} (none)")

@@ -30,7 +30,9 @@ class ReportTableModel(QAbstractTableModel):
         self.table = table
         self._symbol = symbol
         self._rows = list(table.rows)
-        self._texts = [self._row_texts(row) for row in self._rows]
+        # Texts are made when a row is first painted: a period report of 5,000
+        # items would otherwise format 100,000 cells on the UI thread at once.
+        self._texts: list[tuple[str, ...] | None] = [None] * len(self._rows)
         self._total = None if table.total is None else self._row_texts(table.total)
         self._bold = QFont()
         self._bold.setBold(True)
@@ -41,7 +43,12 @@ class ReportTableModel(QAbstractTableModel):
 
     def text(self, row: int, column: int) -> str:
         """What the cell at (row, column) shows (the total is the last row)."""
-        return self._texts[row][column] if row < len(self._texts) else self._total[column]
+        if row >= len(self._rows):
+            return self._total[column]  # type: ignore[index]
+        texts = self._texts[row]
+        if texts is None:
+            texts = self._texts[row] = self._row_texts(self._rows[row])
+        return texts[column]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
         if parent.isValid():

@@ -49,6 +49,7 @@ class ReportsWindow(QMainWindow):
         self.setWindowTitle("Reports — Inventory")
         self.loader = ReportLoader(self)
         self.loader.loaded.connect(self._show)
+        self.loader.finished.connect(self._finished)
         self.loader.failed.connect(self._failed)
         self.picker = PeriodPicker(self, today)
         self.at_past = QCheckBox("At a past moment:", self)
@@ -65,7 +66,8 @@ class ReportsWindow(QMainWindow):
         self._pause.timeout.connect(self._load_period)
         self._valuation_pause = QTimer(self, singleShot=True, interval=_PAUSE_MS)
         self._valuation_pause.timeout.connect(self._load_valuation)
-        self.picker.changed.connect(self._pause.start)
+        self.picker.changed.connect(
+            lambda typed: self._pause.start() if typed else self._load_period())
         self.at_past.toggled.connect(self._at_toggled)
         self.at.dateTimeChanged.connect(lambda _moment: self._valuation_pause.start())
         self._started: dict[str, float] = {}
@@ -131,8 +133,8 @@ class ReportsWindow(QMainWindow):
         at = self.valuation_moment()
         self.pages["valuation"].show_loading()
         self._started["valuation"] = time.perf_counter()
-        self.loader.load("valuation", lambda: (reports.valuation_document(at),
-                                               services.currency_symbol()))
+        self.loader.load("valuation", lambda: [
+            ("valuation", reports.valuation_document(at), services.currency_symbol())])
 
     def _load_period(self) -> None:
         self._pause.stop()
@@ -145,14 +147,23 @@ class ReportsWindow(QMainWindow):
         for kind in reports.PERIOD_KINDS:
             self.pages[kind].show_loading()
         self._started["period"] = time.perf_counter()
-        self.loader.load("period", lambda: (
-            reports.period_reports(start, end, label, sales=sales), services.currency_symbol()))
+        # The tab in front is summed first; the others follow while it is read.
+        front = next((k for k, page in self.pages.items() if page is self.current_page()
+                      and k in reports.PERIOD_KINDS), "period")
+        kinds = (front, *[k for k in reports.PERIOD_KINDS if k != front])
 
-    def _show(self, kind: str, result: object) -> None:
-        found, symbol = result  # type: ignore[misc]
-        shown = {"valuation": found} if kind == "valuation" else found
-        for name, report in shown.items():
-            self.pages[name].show_report(report, symbol)
+        def work():
+            symbol = services.currency_symbol()
+            for name, report in reports.each_period_report(start, end, label, sales=sales,
+                                                           kinds=kinds):
+                yield name, report, symbol
+        self.loader.load("period", work)
+
+    def _show(self, _kind: str, result: object) -> None:
+        name, report, symbol = result  # type: ignore[misc]
+        self.pages[name].show_report(report, symbol)
+
+    def _finished(self, kind: str) -> None:
         self.timings[kind] = time.perf_counter() - self._started.pop(kind, time.perf_counter())
         self.statusBar().showMessage(f"{kind.capitalize()} reports computed in "
                                      f"{self.timings[kind] * 1000:.0f} ms.", 5000)
