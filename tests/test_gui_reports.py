@@ -212,6 +212,18 @@ def test_a_cancelled_or_failed_export_leaves_no_file(qtbot, window, monkeypatch,
     assert not folder.exists()
 
 
+def test_a_report_with_nothing_in_it_says_so(qtbot, data_file):
+    shown = ReportsWindow()
+    qtbot.addWidget(shown)
+    with qtbot.waitSignals([shown.reports_shown, shown.reports_shown], timeout=10_000):
+        shown.show()
+    low = shown.pages["low_stock"]
+    assert low.tables.tabText(0) == "Items at or below their threshold (none)"
+    assert low.tables.widget(0).text() == "No item is at or below its low-stock threshold."
+    assert shown.pages["valuation"].figure_text("total") == "0.00"
+    assert "Nothing to draw" in shown.pages["usage"].charts[0].chart().title()
+
+
 def test_table_model_passes_the_qt_model_tester(qtmodeltester, kitchen):
     table = reports.valuation_document().main_table
     qtmodeltester.check(ReportTableModel(table, "€"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from report_kitchen import EXPECTED, FORMULA_NAME, costed_kitchen
 
+from inventory_desktop import services
 from inventory_desktop.errors import DataFileError
 from inventory_desktop.services import report_files, reports
 from inventory_desktop.services.report_document import (
@@ -157,3 +159,22 @@ def test_money_is_exact_in_files_and_two_places_on_screen():
     assert cell_text(Decimal("2.556"), MONEY, "€") == "€2.56"
     assert cell_text(Decimal("-1234.5"), MONEY, "€") == "-€1,234.50"
     assert cell_text(None, MONEY) == "value not known"
+
+
+def test_a_stocktake_variance_shows_in_figures_charts_and_top_10(kitchen):
+    stocktake = services.start_stocktake("Monthly").id
+    services.record_count(stocktake, kitchen.flour, None, "33")
+    services.explain_variance(stocktake, kitchen.flour, {"theft": "2"})
+    services.commit_stocktake(stocktake)
+    found = reports.period_reports(kitchen.middle, dt.datetime.now(dt.UTC)
+                                   + dt.timedelta(hours=1), "test")
+    period = found["period"]
+    # 2 kg of flour at its average of 0.852 (29.82 for 35 kg).
+    assert {f.key: f.value for f in period.figures}["stocktake:theft"] == Decimal("-1.704")
+    assert period.table("Top 10 by value missing").rows == [("Flour", "kg", Decimal("1.704"))]
+    variances = period.charts[1]
+    assert (variances.labels, variances.series) == (["Flour"], [("Variance",
+                                                                 [Decimal("-1.704")])])
+    weekly = found["usage"].charts[0]
+    parts = dict(weekly.series)
+    assert sum(parts["Stocktake variance"]) == Decimal("1.704")

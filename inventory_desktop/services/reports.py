@@ -53,7 +53,7 @@ def each_period_report(start: dt.datetime, end: dt.datetime, label: str, *,
             yield kind, usage_layout(usage, label, weeks, waste=kind == "waste")
         elif kind == "low_stock":
             yield kind, low_stock_layout(low_stock_report(start, end, period=period),
-                                         f"use over {label}")
+                                         f"now; use over {label}")
 
 
 def order_document(*, supplier_id: int | None = None, below_par: bool = False) -> Report:

@@ -43,7 +43,7 @@ class ReportPage(QWidget):
         self.charts = [ReportChartView(self) for _ in range(charts)]
         self.tables = QTabWidget(self)
         self.tables.setDocumentMode(True)
-        self.table_views: list[QTableView] = []
+        self.table_views: list[QTableView] = []  # of the tables that have rows
         top = QWidget(self)
         row = QHBoxLayout(top)
         row.setContentsMargins(0, 0, 0, 0)
@@ -78,6 +78,11 @@ class ReportPage(QWidget):
         self.tables.clear()
         self.table_views = []
         for table in report.tables:
+            if not table.rows:
+                empty = QLabel(table.empty, self.tables)
+                empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.tables.addTab(empty, f"{table.title} (none)")
+                continue
             view = read_only_table(self.tables, ReportTableModel(table, symbol, self), ())
             # No column sorted (set before sorting is enabled, which sorts at once):
             # the report's own order (by name, by walk order) comes first.
@@ -89,7 +94,7 @@ class ReportPage(QWidget):
             view.horizontalHeader().setResizeContentsPrecision(_MEASURED_ROWS)
             view.resizeColumnsToContents()
             self.table_views.append(view)
-            self.tables.addTab(view, table.title if table.rows else f"{table.title} (none)")
+            self.tables.addTab(view, table.title)
         self.tables.setCurrentIndex(max(0, current))
 
     @property
