@@ -24,6 +24,20 @@ class ValidationError(InventoryError):
         self.field = field
 
 
+class LinesRefusedError(ValidationError):
+    """Some lines of a delivery or waste sheet cannot be booked; nothing was written.
+
+    `problems` pairs each refused line's number (from 1) with the reason.
+    """
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        shown = " ".join(f"Line {number}: {reason}" for number, reason in problems[:5])
+        more = len(problems) - 5
+        tail = f" And {more} more line{'s' if more > 1 else ''}." if more > 0 else ""
+        super().__init__(f"Nothing was booked. {shown}{tail}", "lines")
+        self.problems = problems
+
+
 class NotFoundError(InventoryError):
     """The item or movement asked for does not exist."""
 

@@ -46,5 +46,18 @@ REASON_LABELS = {
 # The reference type of the adjustments a stocktake posts (reference_id: its id).
 STOCKTAKE = "stocktake"
 
+
+def reason_named(text: str) -> str:
+    """The reason a person means: its code or its label, any case ("Order usage" -> order_usage).
+
+    Text that names no reason is returned as it is, for the services to refuse.
+    """
+    wanted = " ".join(text.replace("_", " ").replace("-", " ").split()).casefold()
+    for reason, label in REASON_LABELS.items():
+        if wanted in (label.casefold(), reason.replace("_", " ")):
+            return reason
+    return text
+
+
 # The reference type that marks a movement undoing another one.
 REVERSAL = "reversal"

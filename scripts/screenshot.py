@@ -1,14 +1,22 @@
-"""Render the real main window under a virtual X server and save docs/main-window.png.
+"""Render the real windows under a virtual X server and save them as PNGs under docs/.
 
-    python scripts/screenshot.py            # starts `Xvfb :99` itself if there is no DISPLAY
-    xvfb-run -a python scripts/screenshot.py
+    python scripts/screenshot.py                 # docs/main-window.png
+    python scripts/screenshot.py delivery audit  # docs/delivery-grid.png, docs/audit-log.png
+    python scripts/screenshot.py all --out /tmp/shots
+    xvfb-run -a python scripts/screenshot.py     # starts `Xvfb :99` itself if there is no DISPLAY
 
-The window shows a demo data file with a restaurant's stock (made in a
-temporary directory, never the user's own file or settings).
+Shots: main (the main window), wide (the main window at 1600 px), delivery (the
+delivery grid, a line being typed, its completion list open), history (every
+movement, at the window's default size), history-item (one item with its
+chart), audit (the audit log). The windows show a demo data file with a
+restaurant's stock, made in a temporary directory, never the user's own file
+or settings.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -18,7 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "docs" / "main-window.png"
+SHOTS = {
+    "main": "main-window.png", "wide": "main-window-1600.png",
+    "delivery": "delivery-grid.png", "history": "history.png",
+    "history-item": "history-item.png", "audit": "audit-log.png",
+}
 
 # name, SKU, unit, low-stock threshold, received, used since
 _DEMO_STOCK = (
@@ -40,6 +52,15 @@ _DEMO_STOCK = (
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description="Render the windows to PNGs.")
+    parser.add_argument("shots", nargs="*", default=["main"],
+                        help=f"which: {', '.join(SHOTS)} or all (default: main)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the PNGs")
+    args = parser.parse_args()
+    names = list(SHOTS) if "all" in args.shots else args.shots
+    unknown = [name for name in names if name not in SHOTS]
+    if unknown:
+        parser.error(f"no such shot: {', '.join(unknown)}")
     server = None
     if not os.environ.get("DISPLAY"):
         server = _start_xvfb(":99")
@@ -47,7 +68,7 @@ def main() -> int:
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     work = Path(tempfile.mkdtemp(prefix="inventory-screenshot-"))
     try:
-        return _render(work)
+        return _render(work, names, args.out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if server is not None:
@@ -56,8 +77,8 @@ def main() -> int:
 
 
 def _start_xvfb(display: str) -> subprocess.Popen:
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1700x1000x24", "-nolisten",
+                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     socket = Path(f"/tmp/.X11-unix/X{display.lstrip(':')}")
     for _ in range(100):
         if socket.exists():
@@ -67,7 +88,7 @@ def _start_xvfb(display: str) -> subprocess.Popen:
     raise SystemExit(f"Xvfb did not start on {display}")
 
 
-def _render(work: Path) -> int:
+def _render(work: Path, names: list[str], out: Path) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ["INVENTORY_DB"] = str(work / "demo.sqlite3")
     from PySide6.QtCore import QSettings
@@ -79,37 +100,156 @@ def _render(work: Path) -> int:
     application = gui_app.make_application()
     db.open_database(work / "demo.sqlite3")
     _fill_demo_stock(services)
+    from inventory_desktop.ui.shell import operator
+
+    operator.choose("manager")  # who the status bar says is recording
+    out.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        pixmap = globals()[f"_shot_{name.replace('-', '_')}"](application, services)
+        target = out / SHOTS[name]
+        if not pixmap.save(str(target)):
+            print(f"could not write {target}", file=sys.stderr)
+            return 1
+        print(target)
+    db.close_database()
+    return 0
+
+
+def _settle(application, seconds: float = 0.6) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        application.processEvents()
+        time.sleep(0.02)
+
+
+def _main_window(application, services, width: int, height: int):
     from inventory_desktop.ui.shell.main_window import MainWindow
 
     window = MainWindow()
-    window.resize(1040, 560)
+    window.resize(width, height)
     window.show()
     while window.loader.busy:  # the items load on a worker thread
         application.processEvents()
     item = next(i for i in services.list_items() if i.sku == "DAI-011")
     window.select_item(item.id)
-    # Lunch service used more mozzarella: the window says it has run low.
-    services.deduct_stock(item.id, "0.9", "order_usage", user="chef")
     window.refresh_item(item.id)
-    for _ in range(30):
-        application.processEvents()
-        time.sleep(0.02)
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(OUTPUT)):
-        print(f"could not write {OUTPUT}", file=sys.stderr)
-        return 1
+    _settle(application)
+    return window
+
+
+def _shot_main(application, services):
+    window = _main_window(application, services, 1040, 560)
+    item = next(i for i in services.list_items() if i.sku == "DAI-011")
+    # Lunch service used more mozzarella: the window says it has run low.
+    window.on_low_stock(item)
+    _settle(application)
+    pixmap = window.grab()
     window.close()
-    db.close_database()
-    print(OUTPUT)
-    return 0
+    return pixmap
+
+
+def _shot_wide(application, services):
+    window = _main_window(application, services, 1600, 560)
+    pixmap = window.grab()
+    window.close()
+    return pixmap
+
+
+def _shot_delivery(application, services):
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from inventory_desktop.ui.deliveries.sheet_dialog import DELIVERY, SheetDialog
+
+    dialog = SheetDialog(None, DELIVERY, services.list_items(), lambda sheet: None)
+    dialog.reference.setText("DN-2042")
+    dialog.notes.setText("Caseificio Rossi, driver Marco")
+    model = dialog.model
+    for row, (item, quantity) in enumerate((
+            ("DAI-011", "6"), ("dai-015", "2.5"), ("Butter", "4"), ("eggs", "180"),
+            ("Double cream", "1e3"), ("DAI-011", "2"))):
+        model.setData(model.index(row, 0), item)
+        model.setData(model.index(row, 1), quantity)
+    dialog.show()
+    dialog.activateWindow()
+    _settle(application, 0.3)
+    dialog.view.start(model.rowCount() - 1)
+    _settle(application, 0.3)
+    editor = QApplication.focusWidget()
+    if isinstance(editor, QLineEdit):
+        for key in "toma":
+            editor.insert(key)
+            editor.textEdited.emit(editor.text())
+    _settle(application)
+    # The screen, not the dialog: the completion list is a window of its own.
+    frame = dialog.frameGeometry()
+    popup = QApplication.activePopupWidget()
+    area = frame.united(popup.frameGeometry()) if popup is not None else frame
+    pixmap = QGuiApplication.primaryScreen().grabWindow(
+        0, area.x(), area.y(), area.width(), area.height())
+    dialog.reject()
+    return pixmap
+
+
+def _shot_history(application, services):
+    from inventory_desktop.ui.history.history_window import HistoryWindow
+
+    window = HistoryWindow(None, None)  # its default size
+    window.show()
+    _settle(application)
+    pixmap = window.grab()
+    window.close()
+    return pixmap
+
+
+def _shot_history_item(application, services):
+    from inventory_desktop.ui.history.history_window import HistoryWindow
+
+    item = next(i for i in services.list_items() if i.sku == "DAI-011")
+    window = HistoryWindow(None, item.id)
+    window.show()
+    _settle(application)
+    pixmap = window.grab()
+    window.close()
+    return pixmap
+
+
+def _shot_audit(application, services):
+    from inventory_desktop.ui.audit.audit_window import AuditWindow
+
+    window = AuditWindow(None, None)
+    window.show()
+    _settle(application)
+    pixmap = window.grab()
+    window.close()
+    return pixmap
 
 
 def _fill_demo_stock(services) -> None:
+    items = {}
     for name, sku, unit, threshold, received, used in _DEMO_STOCK:
         item = services.create_item(name, unit, sku, threshold, user="manager")
+        items[name] = item
         services.add_stock(item.id, received, "purchase", user="manager",
                            reference="INV-2041")
         services.deduct_stock(item.id, used, "order_usage", user="chef")
+    dairy = [items[name] for name in ("Butter", "Double cream", "Eggs",
+                                      "Mozzarella fior di latte", "Parmigiano Reggiano")]
+    services.receive_delivery(
+        [services.LineInput(item.id, quantity) for item, quantity in zip(
+            dairy, ("3", "2", "60", "4", "1.5"), strict=True)],
+        reference="DN-2041", delivered_on=dt.date.today(), notes="Caseificio Rossi",
+        user="manager")
+    services.record_waste_sheet(
+        [services.LineInput(items["Basil"].id, "40"),
+         services.LineInput(items["Double cream"].id, "0.5", "waste", "split carton")],
+        reference="Dinner service", user="chef")
+    mozzarella = items["Mozzarella fior di latte"]
+    # Lunch service used more mozzarella: it runs low.
+    services.deduct_stock(mozzarella.id, "5.4", "order_usage", user="chef")
+    temporary = services.create_item("Truffle (sample)", "g", "TRF-1", user="manager")
+    services.delete_item(temporary.id, user="manager")
+    services.update_item(items["Garlic"].id, low_stock_threshold="1.5", user="manager")
 
 
 if __name__ == "__main__":

@@ -52,3 +52,19 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
 def raw(path: Path) -> sqlite3.Connection:
     """A plain sqlite3 connection, as another tool would open the file (autocommit)."""
     return sqlite3.connect(path, isolation_level=None)
+
+
+_slow_left_out: list[str] = []
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _slow_left_out.extend(item.nodeid for item in items if item.get_closest_marker("slow"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say that the long proofs were left out (pyproject's -m "not slow"), and how to run them."""
+    if _slow_left_out:
+        count = len(_slow_left_out)
+        terminalreporter.write_line(
+            f"{count} slow test{'s were' if count > 1 else ' was'} not run (the long proofs: "
+            "crash loops, large races); run them with: scripts/test.sh -m slow")

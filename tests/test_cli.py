@@ -175,7 +175,7 @@ def test_items_edit_archive_restore(cli):
 def test_low_stock_crossing_is_announced_once(cli):
     _flour(cli)
     _, _, err = cli("deduct", "FL-1", "8", "--reason", "order_usage")
-    assert "Low stock: Flour is at 4.5 kg (threshold 5 kg)." in err
+    assert "Low stock: Flour is down to 4.5 kg (low at 5 kg)." in err
     _, _, err = cli("deduct", "FL-1", "1", "--reason", "order_usage")
     assert "Low stock" not in err
     code, out, _ = cli("items", "list", "--low", "--json")

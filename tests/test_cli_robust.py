@@ -75,7 +75,7 @@ def test_a_console_that_cannot_show_a_name_gets_an_escape_not_a_crash(kitchen):
     done = _inventory("--db", str(kitchen), "receive", "EGG", "12", capture_output=True,
                       env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0, done.stderr
-    assert b"+12 piece \\u9e21\\u86cb (purchase)" in done.stdout
+    assert b"+12 piece \\u9e21\\u86cb (Purchase)" in done.stdout
     assert _movements(kitchen) == before + 1
     listed = _inventory("--db", str(kitchen), "items", "list", "--json", capture_output=True,
                         env={"PYTHONIOENCODING": "ascii"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QTabWidget
 
 from inventory_desktop import services
 from inventory_desktop.errors import DatabaseBusyError
@@ -91,22 +92,25 @@ def test_audit_tab_shows_readable_changes_for_this_item(qtbot, flour):
     window.show()
     window.tabs.setCurrentIndex(1)
     model = window.audit_model
-    assert set(column(model, 3)) == {f"Item #{flour.id}"}
+    assert set(column(model, 3)) == {"Item Bread flour (FL-1)"}
     newest, *_rest, oldest = column(model, 4)
     assert "status: active → archived" in newest
-    assert oldest.startswith("name: Flour; SKU: FL-1; unit: kg; on hand: 0; threshold: 2")
-    assert "on hand: 10 → 1.5" in column(model, 4)[1]
+    assert oldest.startswith("name: Flour; SKU: FL-1; unit: kg; on hand: 0 kg; threshold: 2 kg")
+    assert "on hand: 10 kg → 1.5 kg" in column(model, 4)[1]
     assert model.index(1, 4).data(Qt.ItemDataRole.ToolTipRole).count("\n") >= 1
     window.scope.setCurrentIndex(window.scope.findText("Movements"))
     assert set(column(model, 2)) == {"Created"}
-    assert any(text.startswith(f"item: #{flour.id}; change: -8.5; type: Out; reason: Order usage")
+    assert any(text.startswith("change: -8.5 kg; type: Out; reason: Order usage")
                for text in column(model, 4))
+    assert any(text.startswith("Movement ") and text.endswith(" · Bread flour (FL-1)")
+               for text in column(model, 3))
 
 
-def test_whole_audit_log_without_an_item_has_only_the_audit_tab(qtbot, flour):
+def test_whole_audit_log_without_an_item_has_no_tab_bar(qtbot, flour):
     window = AuditWindow(None, None)
     qtbot.addWidget(window)
-    assert window.tabs.count() == 1 and window.windowTitle() == "Audit log"
+    assert window.tabs is None and not window.findChildren(QTabWidget)
+    assert window.windowTitle() == "Audit log"
     assert window.audit_model.rowCount() == len(services.audit_entries(limit=100))
     assert window.status.text() == f"{window.audit_model.rowCount()} audit entries."
 
@@ -129,6 +133,27 @@ def test_changes_recorded_meanwhile_appear_in_both_tabs_while_shown(qtbot, flour
     assert column(window.changes_model, 9)[0] == "status"
     assert window.audit_model.rowCount() == entries + 1
     assert window.audit_model.index(0, 4).data() == "status: archived → active"
+
+
+def test_audit_log_names_items_with_sku_units_and_each_movement_s_item(qtbot, flour):
+    salt = services.create_item("Salt", "g", None, "100", "250", user="ana")
+    temporary = services.create_item("Temporary", "kg", "TMP", user="ana")
+    services.delete_item(temporary.id, user="ben")
+    window = AuditWindow(None, None)
+    qtbot.addWidget(window)
+    window.show()
+    model = window.audit_model
+    records, changes = column(model, 3), column(model, 4)
+    assert records[0] == "Item Temporary (TMP)"  # deleted: named from its history
+    assert f"Item Salt (#{salt.id})" in records  # no SKU: named by the id Ctrl+F finds
+    salt_in = next(m for m in services.list_movements(item_id=salt.id))
+    row = records.index(f"Movement {salt_in.id} · Salt (#{salt.id})")
+    assert changes[row].startswith("change: +250 g; type: In; reason: Initial stock;")
+    assert "balance after: 250 g" in changes[row]
+    assert f"item: Salt (#{salt.id})" in model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole)
+    deleted = changes[0]  # what it was when deleted, not "→ —" for every field
+    assert deleted.startswith("name: Temporary; SKU: TMP; unit: kg") and "→" not in deleted
+    assert not any("Item #" in text or "Movement #" in text for text in records)
 
 
 def test_more_than_a_page_of_new_entries_starts_again_from_the_newest(flour):

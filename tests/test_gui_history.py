@@ -6,15 +6,22 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from gui_helpers import close_modal, when_modal
+from PySide6.QtCore import QModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 
 from inventory_desktop import services
 from inventory_desktop.errors import DatabaseBusyError
 from inventory_desktop.ui.history import movement_model
 from inventory_desktop.ui.history.history_window import HistoryWindow
-from inventory_desktop.ui.history.movement_model import MovementFilter, MovementTableModel
-from inventory_desktop.ui.history.stock_chart import StockChart, read_series
+from inventory_desktop.ui.history.movement_model import (
+    ITEM_COLUMN,
+    REFERENCE_COLUMN,
+    MovementFilter,
+    MovementTableModel,
+)
+from inventory_desktop.ui.history.stock_chart import StockChart, StockSeries, read_series
 
 pytestmark = pytest.mark.gui
 
@@ -70,9 +77,9 @@ def test_window_shows_newest_first_with_unit_sign_and_reference(qtbot, kitchen):
     window.show()
     newest, waste = shown(window.table.model(), 0), shown(window.table.model(), 1)
     assert newest[1:6] == ["Milk (MI-1)", "In", "Transfer", "+3 L", "3 L"]
-    assert newest[6] == services.operator_name()
+    assert newest[7] == services.operator_name()
     assert waste[1:6] == ["Flour (FL-1)", "Out", "Waste", "-0.5 kg", "324.5 kg"]
-    assert waste[8] == "WASTE-7"
+    assert waste[6] == "WASTE-7"
     assert window.model.index(1, 4).data(Qt.ItemDataRole.ForegroundRole) == QColor("#a93226")
     assert window.status.text() == "27 movements."
     assert window.chart.isHidden()
@@ -227,7 +234,7 @@ def test_movements_recorded_meanwhile_appear_on_top_while_shown(qtbot, kitchen):
     services.deduct_stock(milk.id, 1, "order_usage")  # filtered out: not shown
     services.add_stock(flour.id, "0.25", "purchase", notes="late delivery")
     qtbot.waitUntil(lambda: window.model.rowCount() == 27, timeout=3000)
-    assert shown(window.model, 0)[4] == "+0.25 kg" and shown(window.model, 0)[7] == (
+    assert shown(window.model, 0)[4] == "+0.25 kg" and shown(window.model, 0)[8] == (
         "late delivery")
     assert window.status.text() == "27 movements."
 
@@ -338,3 +345,137 @@ def test_painting_history_and_audit_asks_every_role_in_one_multidata_call(qtbot,
     assert len(callers) > 100  # every painted cell of both tables
     assert set(callers) == {"multiData"}
     assert movements.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def _series(points: list[tuple[int, str]], threshold: str) -> StockSeries:
+    start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    moments = [(start + dt.timedelta(hours=hours), Decimal(balance)) for hours, balance in points]
+    return StockSeries("Flour", "kg", tuple(moments), Decimal(threshold), False,
+                       moments[-1][0] + dt.timedelta(hours=2))
+
+
+@pytest.mark.parametrize(("points", "threshold"), [
+    # A grid line just above the threshold, and the stock line just above it at the right,
+    # where the label used to be drawn: both crossed it.
+    ([(0, "19"), (10, "16"), (20, "14.5")], "14"),
+    # The threshold on a grid line, the stock line on it too.
+    ([(0, "19"), (10, "10"), (20, "10")], "10"),
+    # The stock line hugging the threshold everywhere below it.
+    ([(0, "4.9"), (10, "4.8"), (20, "4.9")], "5"),
+])
+def test_the_threshold_label_keeps_clear_of_grid_and_stock_line(qtbot, points, threshold):
+    chart = StockChart()
+    qtbot.addWidget(chart)
+    chart.resize(640, 220)
+    chart.set_series(_series(points, threshold))
+    chart.grab()
+    plot = chart.last_plot
+    label = plot.label_rect
+    assert label is not None and plot.area.contains(label)
+    assert not any(label.top() <= y <= label.bottom() for y in plot.grid_ys())
+    for start, end in plot.segments():
+        segment = QRectF(start, end).normalized().adjusted(-1, -1, 1, 1)
+        assert not segment.intersects(label), (start, end, label)
+
+
+def _flours(data_file):
+    with_sku = services.create_item("Flour", "kg", "FL-01", None, "5")
+    without = services.create_item("Flour", "kg", None, None, "3")
+    services.add_stock(without.id, "1", reference="INV-1042")
+    return with_sku, without
+
+
+def test_two_items_of_one_name_are_offered_to_choose_from(qtbot, data_file):
+    with_sku, without = _flours(data_file)
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClicks(window.item_filter, "Flour")
+    qtbot.keyClick(window.item_filter, Qt.Key.Key_Return)
+    assert window.status.text() == "2 items are called 'Flour': choose one from the list."
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    popup = QApplication.activePopupWidget()
+    offered = [popup.model().index(row, 0).data() for row in range(popup.model().rowCount())]
+    assert offered == ["Flour (FL-01)", f"Flour (#{without.id})"]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.filter.item_id == without.id)
+    assert window.item_filter.text() == f"Flour (#{without.id})"
+    assert {window.model.movement(row).item_id for row in range(window.model.rowCount())} == {
+        without.id}
+
+
+def test_reference_is_in_view_whole_at_the_default_size(qtbot, data_file):
+    _flours(data_file)
+    for item_id in (None, services.list_items()[1].id):
+        window = HistoryWindow(None, item_id)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        table = window.table
+        row = next(r for r in range(window.model.rowCount())
+                   if window.model.index(r, REFERENCE_COLUMN).data() == "INV-1042")
+        cell = table.visualRect(window.model.index(row, REFERENCE_COLUMN))
+        assert table.viewport().rect().contains(cell), cell
+        assert cell.width() > table.fontMetrics().horizontalAdvance("delivery: DN-2041") + 8
+
+
+def test_one_item_s_history_has_no_item_column(qtbot, data_file):
+    with_sku, _ = _flours(data_file)
+    window = HistoryWindow(None, with_sku.id)
+    qtbot.addWidget(window)
+    assert window.table.isColumnHidden(ITEM_COLUMN)
+    everyone = HistoryWindow(None, None)
+    qtbot.addWidget(everyone)
+    assert not everyone.table.isColumnHidden(ITEM_COLUMN)
+
+
+def test_a_from_date_after_the_to_date_is_said(qtbot, kitchen):
+    window = HistoryWindow(None, None)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.since_filter, "2026-11-30")
+    qtbot.keyClicks(window.until_filter, "2026-11-01")
+    window.refresh()
+    assert window.status.text() == (
+        "The From date (2026-11-30) is after the To date (2026-11-01), so no movement can "
+        "match: swap them, or clear one.")
+    assert "c0392b" in window.since_filter.styleSheet()
+    assert "c0392b" in window.until_filter.styleSheet()
+
+
+def test_undo_a_movement_from_history_records_its_reversal(qtbot, kitchen, data_file):
+    flour, _milk = kitchen
+    window = HistoryWindow(None, flour.id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    waste = window.model.movement(0)
+    assert waste.reason == "waste"
+    window.table.selectRow(0)
+    seen: list[str] = []
+
+    def why(dialog) -> None:
+        qtbot.keyClicks(dialog.notes, "counted wrong")
+        qtbot.keyClick(dialog.notes, Qt.Key.Key_Return)
+
+    when_modal(why, seen)
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert seen == [f"Undo movement {waste.id}"]
+    reversal = services.list_movements(item_id=flour.id, limit=1)[0]
+    assert (reversal.quantity_change, reversal.reference_type, reversal.reference_id,
+            reversal.reason, reversal.notes) == (
+        Decimal("0.5"), "reversal", str(waste.id), "correction", "counted wrong")
+    assert window.status.text() == f"Movement {waste.id} was undone by movement {reversal.id}."
+    qtbot.waitUntil(lambda: window.model.movement(0).id == reversal.id)
+    window.table.clearSelection()  # the waste row moved down to row 1, still selected
+    window.table.selectRow(1)
+    assert window.model.movement(1).id == waste.id
+    again: list[str] = []
+    when_modal(lambda dialog: (when_modal(close_modal, again), dialog.accept()))
+    window.undo_selected()  # once only: the second time is refused, with the reason
+    assert "already reversed" in again[0]

@@ -176,3 +176,40 @@ def test_ask_returns_false_when_cancelled(qtbot, data_file):
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
     assert ItemDialog.ask(None, create) is False
     assert services.list_items() == []
+
+
+def test_a_name_another_active_item_has_is_noted_before_saving(qtbot, data_file):
+    services.create_item("Flour", "kg", "FL-01")
+    dialog = open_dialog(qtbot, create)
+    qtbot.keyClicks(dialog.name, "flour")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)  # the first OK shows the note, saves nothing
+    assert dialog.isVisible() and len(services.list_items()) == 1
+    assert dialog.name_note.isVisible()
+    assert dialog.name_note.text().startswith(
+        "Another item is already called flour: Flour (FL-01).")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)  # seen: now it is saved
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert [item.name for item in services.list_items()] == ["Flour", "flour"]
+
+
+def test_leaving_the_name_shows_the_note_and_ok_then_saves_at_once(qtbot, data_file):
+    services.create_item("Flour", "kg", None)
+    dialog = open_dialog(qtbot, create)
+    dialog.activateWindow()  # focus moves (and editing ends) only in the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    qtbot.keyClicks(dialog.name, "Flour")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+    qtbot.waitUntil(dialog.name_note.isVisible)
+    assert "Flour (#1)" in dialog.name_note.text()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert len(services.list_items()) == 2
+
+
+def test_editing_an_item_does_not_note_its_own_name(qtbot, data_file):
+    flour = services.create_item("Flour", "kg", "FL-01")
+    dialog = open_dialog(qtbot, editor(flour.id), flour)
+    dialog.threshold.clear()
+    qtbot.keyClicks(dialog.threshold, "3")
+    qtbot.keyClick(dialog.threshold, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.name_note.isVisible()

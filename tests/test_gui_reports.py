@@ -23,6 +23,7 @@ from inventory_desktop.ui.reports.order_window import OrderListWindow
 from inventory_desktop.ui.reports.period_picker import CUSTOM, PeriodPicker
 from inventory_desktop.ui.reports.report_table_model import ReportTableModel
 from inventory_desktop.ui.reports.reports_window import ReportsWindow
+from inventory_desktop.ui.shell.keys_dialog import keys_text
 
 pytestmark = pytest.mark.gui
 
@@ -276,7 +277,10 @@ def test_the_main_window_opens_reports_from_its_menu(qtbot, kitchen):
     titles = [action.text() for action in main.menuBar().actions()]
     assert titles.index("&Reports") == titles.index("&View") - 1
     reports_action = next(a for a in main.actions() if a.text() == "&Reports…")
-    assert reports_action.shortcut().toString() == "Ctrl+Shift+R"
+    assert reports_action.shortcut().toString() == "Ctrl+Shift+V"
+    assert "Ctrl+Shift+V</b>&nbsp;&nbsp;</td><td>Reports" in keys_text(main)
+    taken = [a.shortcut().toString() for a in main.actions() if not a.shortcut().isEmpty()]
+    assert len(taken) == len(set(taken))  # no shortcut does two things
     reports_action.trigger()
     opened = [w for w in main.findChildren(ReportsWindow) if w.isVisible()]
     assert len(opened) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -167,3 +169,50 @@ def test_ask_returns_true_once_the_stock_is_received(qtbot, flour):
     assert StockDialog.ask(None, "receive", flour, booker("receive", flour.id)) is True
     failsafe.stop()
     assert services.get_item(flour.id).quantity == Decimal("14")
+
+
+@pytest.mark.parametrize("action", ["receive", "deduct", "adjust"])
+def test_exponent_notation_is_refused_with_a_sentence(qtbot, data_file, flour, action):
+    dialog = open_dialog(qtbot, action, flour)
+    qtbot.keyClicks(dialog.quantity, "1e3")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.field_error("quantity") == (
+        f"The {'new quantity' if action == 'adjust' else 'quantity'} '1e3' is in exponent "
+        "notation; type the number in full (e.g. 1000, or 0.5).")
+    before = snapshot(data_file)
+    qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)
+    assert dialog.isVisible() and snapshot(data_file) == before
+
+
+def test_on_hand_and_preview_follow_another_program_while_open(qtbot, data_file, flour):
+    dialog = open_dialog(qtbot, "deduct", flour)
+    qtbot.keyClicks(dialog.quantity, "3")
+    assert (dialog.on_hand.text(), dialog.preview.text()) == ("10 kg", "7 kg")
+    done = subprocess.run(
+        [sys.executable, "-m", "inventory_desktop", "--db", str(data_file), "receive", "FL-1",
+         "2.5"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: dialog.on_hand.text() == "12.5 kg", timeout=3000)
+    assert dialog.preview.text() == "9.5 kg"
+
+
+@pytest.mark.parametrize(("action", "hint"), [
+    ("receive", "Optional, e.g. invoice INV-1042"),
+    ("deduct", "Optional, e.g. waste sheet 24 Nov or order 311"),
+    ("adjust", "Optional, e.g. count sheet C-12"),
+])
+def test_the_reference_hint_fits_the_action(qtbot, flour, action, hint):
+    assert open_dialog(qtbot, action, flour).reference.placeholderText() == hint
+
+
+def test_the_dialog_shrinks_back_once_the_refusal_is_gone(qtbot, flour):
+    dialog = open_dialog(qtbot, "deduct", flour)
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.quantity, "20")
+    height = dialog.height()
+    qtbot.keyClick(dialog.quantity, Qt.Key.Key_Return)  # refused: only 10 kg in stock
+    assert dialog.message.isVisible()
+    qtbot.waitUntil(lambda: dialog.height() > height)
+    qtbot.keyClick(dialog.quantity, Qt.Key.Key_Backspace)
+    assert not dialog.message.isVisible()
+    qtbot.waitUntil(lambda: dialog.height() == height)

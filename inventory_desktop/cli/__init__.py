@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import logging
 import os
 import sqlite3
@@ -21,36 +22,61 @@ import peewee
 
 from .. import __version__, db, paths, services
 from ..errors import InventoryError
-from ..quantity import format_decimal
 from ..sqlite_errors import environment_error
 from . import (
     area_commands,
     costing_report_commands,
+    delivery_commands,
     item_commands,
     order_commands,
     report_commands,
     stock_commands,
     stocktake_commands,
+    supplier_commands,
 )
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-_COMMAND_MODULES = (item_commands, stock_commands, stocktake_commands, area_commands,
-                    report_commands, costing_report_commands, order_commands)
+EXIT_INTERRUPTED = 130
+# With --json, every line this command writes to stderr is one JSON object:
+# {"error": ..., "exit_code": ...} for what ends it, {"notice": ...} otherwise.
+_json_stderr = False
+_COMMAND_MODULES = (item_commands, stock_commands, delivery_commands, stocktake_commands,
+                    area_commands, supplier_commands, report_commands, costing_report_commands,
+                    order_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    global _json_stderr
     _never_fail_on_encoding()
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Known before parsing, so that even a usage error is told to a script as JSON.
+    _json_stderr = "--json" in arguments
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse already printed the usage message
-        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+        args = _parse(build_parser(), arguments)
+        return args if isinstance(args, int) else _run(args)
+    finally:
+        _json_stderr = False
+
+
+def _parse(parser: argparse.ArgumentParser, arguments: list[str]) -> argparse.Namespace | int:
+    """The parsed arguments, or the exit code after a usage error (already told)."""
+    told = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(told) if _json_stderr else contextlib.nullcontext():
+            args = parser.parse_args(arguments)
+    except SystemExit as exit_:  # argparse printed the usage message (to `told` for JSON)
+        code = exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+        if code and _json_stderr:
+            usage, _, error = told.getvalue().strip().rpartition("\n")
+            refuse(error.partition("error: ")[2] or error, code, usage=usage.strip())
+        return code
     if not getattr(args, "handler", None):
-        parser.print_usage(sys.stderr)
-        print("inventory: error: name a command (see --help)", file=sys.stderr)
+        if not _json_stderr:
+            parser.print_usage(sys.stderr)
+        refuse("name a command (see --help)", EXIT_USAGE)
         return EXIT_USAGE
-    return _run(args)
+    return args
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,18 +110,15 @@ def _run(args: argparse.Namespace) -> int:
         with contextlib.redirect_stdout(printed):
             code = _run_command(args)
     except InventoryError as error:
-        say(f"inventory: {error}")
-        code = EXIT_REFUSED
+        code = refuse(str(error), EXIT_REFUSED)
     except KeyboardInterrupt:
-        say("inventory: interrupted; nothing more was recorded.")
-        return 130
+        return refuse("interrupted; nothing more was recorded.", EXIT_INTERRUPTED)
     except (peewee.DatabaseError, sqlite3.DatabaseError) as failure:
         # Rows are read after a query returns: a damaged page can surface there.
         error = environment_error(failure)
         if error is None:
             return _report_bug(failure)
-        say(f"inventory: {error}")
-        code = EXIT_REFUSED
+        code = refuse(str(error), EXIT_REFUSED)
     except Exception as bug:  # the one place a bug is caught and reported
         return _report_bug(bug)
     # Printed only now: once a change is committed, a failure to show it must
@@ -111,7 +134,7 @@ def _run_command(args: argparse.Namespace) -> int:
     if info.created:
         say(f"Created a new data file at {info.path}.")
     for notice in info.notices:
-        say(f"inventory: note: {notice}")
+        say(f"inventory: note: {notice}", f"note: {notice}")
     services.add_low_stock_listener(_warn_low_stock)
     db.database.on_waiting = _say_waiting
     try:
@@ -133,17 +156,34 @@ def _emit(text: str, code: int, *, wrote: bool) -> int:
         _quiet_stdout()
     except (OSError, ValueError, AttributeError) as failure:
         reason = getattr(failure, "strerror", None) or "standard output is closed"
-        outcome = "the change was recorded" if wrote else "nothing was changed"
-        say(f"inventory: the result could not be printed ({reason}); {outcome}.")
         _quiet_stdout()
-        return code if wrote else EXIT_REFUSED
+        if not wrote:
+            return refuse(f"the result could not be printed ({reason}); nothing was changed.",
+                          EXIT_REFUSED)
+        text = f"the result could not be printed ({reason}); the change was recorded."
+        say(f"inventory: {text}", text)
     return code
 
 
-def say(text: str) -> None:
-    """A line on stderr that never raises: a closed or broken stderr loses only the line."""
+def say(text: str, notice: str | None = None) -> None:
+    """A line on stderr that never raises: a closed or broken stderr loses only the line.
+
+    With --json the line is {"notice": notice or text}.
+    """
+    if _json_stderr:
+        text = json.dumps({"notice": notice or text}, ensure_ascii=False)
     with contextlib.suppress(OSError, ValueError, AttributeError):
         print(visible(text), file=sys.stderr, flush=True)
+
+
+def refuse(error: str, code: int, **details: str) -> int:
+    """Tell why the command ends with `code` ("inventory: ERROR", or JSON); returns `code`."""
+    text = f"inventory: {error}"
+    if _json_stderr:
+        text = json.dumps({"error": error, "exit_code": code, **details}, ensure_ascii=False)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(visible(text), file=sys.stderr, flush=True)
+    return code
 
 
 def visible(text: str) -> str:
@@ -190,10 +230,7 @@ def _quiet_stdout() -> None:
 
 
 def _warn_low_stock(item: services.ItemRow) -> None:
-    threshold = item.low_stock_threshold
-    assert threshold is not None  # only items with a threshold can run low
-    say(f"Low stock: {item.name} is at {format_decimal(item.quantity)} {item.unit} "
-        f"(threshold {format_decimal(threshold)} {item.unit}).")
+    say(services.low_stock_notice(item))
 
 
 def _report_bug(bug: Exception) -> int:
@@ -206,6 +243,5 @@ def _report_bug(bug: Exception) -> int:
         where = f" Details were written to {log_path}."
     except OSError:
         where = ""
-    say(f"inventory: unexpected error ({type(bug).__name__}); this is a bug, "
-        f"and nothing more was recorded.{where}")
-    return EXIT_BUG
+    return refuse(f"unexpected error ({type(bug).__name__}); this is a bug, "
+                  f"and nothing more was recorded.{where}", EXIT_BUG)

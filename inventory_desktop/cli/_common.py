@@ -6,6 +6,7 @@ import argparse
 
 from .. import clock, services
 from ..errors import NotFoundError, ValidationError
+from ..vocabulary import REASON_LABELS
 
 MAX_ID_DIGITS = 19  # more digits than any id can have
 
@@ -52,6 +53,13 @@ def add_op_key(parser: argparse.ArgumentParser) -> None:
 
 def add_notes(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notes", default="", help="free text kept with the movement")
+
+
+def reasons_help(reasons: tuple[str, ...], default: str | None = None) -> str:
+    """'order_usage (Order usage), waste, …': each reason as typed, and as the window says it."""
+    named = [reason if REASON_LABELS[reason].casefold() == reason else
+             f"{reason} ({REASON_LABELS[reason]})" for reason in reasons]
+    return ", ".join(named) + (f" (default {default})" if default else "")
 
 
 def stocktake_id(text: str) -> int:

@@ -22,7 +22,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add.add_argument("--sku")
     add.add_argument("--threshold", metavar="Q", help="low-stock threshold")
     add.add_argument("--initial", metavar="Q", default="0", help="quantity on hand now")
+    add.add_argument("--cost", metavar="AMOUNT",
+                     help="what one unit of the initial quantity cost (default: the standard "
+                          "cost; with neither, its value is not known until a cost is)")
     _add_place_options(add)
+    _add_costing_options(add)
     add_op_key(add)
     add.set_defaults(handler=_add, creates_file=True)
 
@@ -48,6 +52,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     _add_place_options(edit)
     edit.add_argument("--no-area", action="store_true", help="kept in no area in particular")
     edit.add_argument("--no-pack", action="store_true", help="no pack size")
+    _add_costing_options(edit)
+    for name, text in (("--no-standard-cost", "remove the standard cost"),
+                       ("--no-par", "remove the par level"),
+                       ("--no-supplier", "no usual supplier")):
+        edit.add_argument(name, action="store_true", help=text)
     edit.set_defaults(handler=_edit)
 
     for name, handler, text in (("archive", _archive, "hide an item from daily lists"),
@@ -66,6 +75,30 @@ def _add_place_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pack-name", metavar="WORD", help='what a pack is called ("case")')
 
 
+def _add_costing_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--standard-cost", metavar="AMOUNT",
+                        help="the cost of one unit used when stock comes in without one "
+                             "into an empty item")
+    parser.add_argument("--par", metavar="Q",
+                        help="par level: the quantity to hold after a delivery")
+    parser.add_argument("--supplier", metavar="NAME", help="usual supplier (name or #id)")
+
+
+def _costing_changes(args: argparse.Namespace) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    if args.standard_cost is not None:
+        changes["standard_cost"] = args.standard_cost
+    if args.par is not None:
+        changes["par_level"] = args.par
+    if args.supplier is not None:
+        changes["supplier_id"] = services.find_supplier(args.supplier).id
+    for flag, field in (("no_standard_cost", "standard_cost"), ("no_par", "par_level"),
+                        ("no_supplier", "supplier_id")):
+        if getattr(args, flag, False):
+            changes[field] = None
+    return changes
+
+
 def _areas(names: list[str] | None) -> list[int]:
     return [services.find_area(name).id for name in names or ()]
 
@@ -74,7 +107,8 @@ def _add(args: argparse.Namespace) -> None:
     item = services.create_item(
         args.name, args.unit, sku=args.sku, low_stock_threshold=args.threshold,
         initial_quantity=args.initial, pack_size=args.pack_size, pack_name=args.pack_name,
-        areas=_areas(args.area), user=args.user, op_key=args.op_key)
+        areas=_areas(args.area), unit_cost=args.cost, user=args.user, op_key=args.op_key,
+        **_costing_changes(args))
     _print_item(args, item, f"Created {item.name} (id {item.id}).")
 
 
@@ -111,6 +145,7 @@ def _edit(args: argparse.Namespace) -> None:
         changes["pack_size"] = changes["pack_name"] = None
     if args.area or args.no_area:
         changes["areas"] = _areas(args.area)
+    changes.update(_costing_changes(args))
     places = services.item_places(item.id)
     updated = services.update_item(item.id, user=args.user, **changes)
     same = updated == item and services.item_places(item.id) == places
@@ -136,6 +171,24 @@ def _delete(args: argparse.Namespace) -> None:
         print(f"Deleted {item.name}.")
 
 
+def _costing_fields(item: services.ItemRow) -> list[tuple[str, str]]:
+    symbol = services.currency_symbol()
+    value = output.money(item.value, symbol) if item.value is not None else (
+        "not known (no cost recorded for this stock yet: revalue it, or receive it with "
+        "a cost)")
+    supplier = services.get_supplier(item.supplier_id).name if item.supplier_id else "none"
+    return [
+        ("Value", value),
+        ("Average cost", f"{output.money(item.average_cost, symbol, places=4)}/{item.unit}"
+         if item.average_cost is not None else "—"),
+        ("Standard cost", f"{output.money(item.standard_cost, symbol, places=4)}/{item.unit}"
+         if item.standard_cost is not None else "none"),
+        ("Par level", f"{format_decimal(item.par_level)} {item.unit}"
+         if item.par_level is not None else "none"),
+        ("Supplier", supplier),
+    ]
+
+
 def _print_item(args: argparse.Namespace, item: services.ItemRow, message: str = "",
                 details: bool = False) -> None:
     places = [place.area_name for place in services.item_places(item.id)]
@@ -146,7 +199,8 @@ def _print_item(args: argparse.Namespace, item: services.ItemRow, message: str =
         return
     if message:
         print(message)
-    extra = [("Kept in", ", ".join(places) or "no area in particular")]
+    extra = [("Kept in", ", ".join(places) or "no area in particular"),
+             *_costing_fields(item)]
     if details:
         extra.append(("Last counted", local_display(counted) if counted else "never"))
     output.print_item(item, extra)

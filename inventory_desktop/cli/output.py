@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..clock import local_display
-from ..quantity import format_decimal
+from ..money import format_amount
+from ..quantity import decimal_to_units, format_decimal
 from ..services import ItemRow, MovementRow
+from ..vocabulary import REASON_LABELS
 
 
 def item_json(item: ItemRow) -> dict[str, Any]:
@@ -25,6 +27,9 @@ def item_json(item: ItemRow) -> dict[str, Any]:
         "low_stock_alert_sent": item.low_stock_alert_sent, "is_active": item.is_active,
         "created_at": item.created_at, "updated_at": item.updated_at,
         "pack_size": _maybe_quantity(item.pack_size), "pack_name": item.pack_name,
+        "current_value": _maybe_quantity(item.value),
+        "standard_cost": _maybe_quantity(item.standard_cost),
+        "par_level": _maybe_quantity(item.par_level), "supplier_id": item.supplier_id,
     }
 
 
@@ -38,6 +43,10 @@ def movement_json(movement: MovementRow) -> dict[str, Any]:
         "balance_after": format_decimal(movement.balance_after),
         "created_by": movement.created_by, "created_at": movement.created_at,
         "op_key": movement.op_key,
+        "value_change": _maybe_quantity(movement.value_change),
+        "value_after": _maybe_quantity(movement.value_after),
+        "valued_by": movement.valued_by, "unit_cost": _maybe_quantity(movement.unit_cost),
+        "supplier_id": movement.supplier_id,
     }
 
 
@@ -100,21 +109,55 @@ def print_item(item: ItemRow, extra: Sequence[tuple[str, str]] = ()) -> None:
 
 def print_movements(movements: Sequence[MovementRow]) -> None:
     rows = [[str(m.id), local_display(m.created_at), m.item_sku or str(m.item_id), m.item_name,
-             m.movement_type, m.reason, _signed(m.quantity_change), format_decimal(m.balance_after),
-             m.unit, m.created_by, _reference(m), m.notes.replace("\n", " ")]
+             m.movement_type, _reason(m.reason), _signed(m.quantity_change),
+             format_decimal(m.balance_after), m.unit, _value_change(m),
+             "" if m.value_after is None else money(m.value_after),
+             m.created_by, _reference(m), m.notes.replace("\n", " ")]
             for m in movements]
     print_table(["ID", "TIME", "ITEM", "NAME", "TYPE", "REASON", "CHANGE", "BALANCE", "UNIT",
-                 "BY", "REFERENCE", "NOTES"], rows, right=(0, 6, 7))
+                 "VALUE", "WORTH", "BY", "REFERENCE", "NOTES"], rows, right=(0, 6, 7, 9, 10))
 
 
-def describe_movement(movement: MovementRow) -> str:
+def _value_change(movement: MovementRow) -> str:
+    if movement.value_change is None:
+        return "?" if movement.value_after is None else ""
+    return money(movement.value_change, signed=True)
+
+
+def describe_movement(movement: MovementRow, symbol: str = "") -> str:
     """One sentence for a booked movement: 'Recorded movement 12: +5 kg Flour (purchase) …'."""
     if movement.replayed:
         return (f"Already recorded as movement {movement.id} (operation key "
                 f"{movement.op_key!r}); nothing new was booked.")
+    if movement.movement_type == "revaluation":
+        change = money(movement.value_change, symbol, signed=True)
+        return (f"Recorded movement {movement.id}: {movement.item_name} revalued "
+                f"({_reason(movement.reason)}) by {change}; "
+                f"its {format_decimal(movement.balance_after)} {movement.unit} are now worth "
+                f"{money(movement.value_after, symbol)}.")
+    worth = ("its value is not known yet" if movement.value_after is None
+             else f"worth {money(movement.value_after, symbol)}")
+    cost = ""
+    if movement.unit_cost is not None and movement.valued_by in ("unit_cost", "invoice"):
+        cost = (f" at {money(movement.unit_cost, symbol, places=4)}/{movement.unit} "
+                f"({money(movement.value_change, symbol)})")
     return (f"Recorded movement {movement.id}: {_signed(movement.quantity_change)} "
-            f"{movement.unit} {movement.item_name} ({movement.reason}); "
-            f"now {format_decimal(movement.balance_after)} {movement.unit}.")
+            f"{movement.unit} {movement.item_name} ({_reason(movement.reason)}){cost}; "
+            f"now {format_decimal(movement.balance_after)} {movement.unit}, {worth}.")
+
+
+def money(amount: Decimal | None, symbol: str = "", *, places: int = 2,
+          signed: bool = False) -> str:
+    """'€1,234.50' for an amount; 'not known' for None. 4 places keep a unit cost exact."""
+    if amount is None:
+        return "not known"
+    text = format_amount(decimal_to_units(amount), symbol, places)
+    return f"+{text}" if signed and amount > 0 else text
+
+
+def _reason(reason: str) -> str:
+    # As the window says it ("Order usage"); --json keeps the stored code.
+    return REASON_LABELS.get(reason, reason)
 
 
 def pack_text(item: ItemRow) -> str:

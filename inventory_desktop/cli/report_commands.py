@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from .. import services
-from ..vocabulary import MOVEMENT_TYPES, REASONS
+from ..vocabulary import MOVEMENT_TYPES, REASONS, reason_named
 from . import output
-from ._common import item_of, moment, whole_number
+from ._common import item_of, moment, reasons_help, whole_number
 
 EXIT_PROBLEMS = 1
 
@@ -17,7 +17,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                     help="list movements, newest first")
     movements.add_argument("--item", metavar="ITEM", help="SKU or id")
     movements.add_argument("--type", help=", ".join(MOVEMENT_TYPES))
-    movements.add_argument("--reason", help=", ".join(REASONS))
+    movements.add_argument("--reason", type=reason_named, help=reasons_help(REASONS))
     movements.add_argument("--since", metavar="DATE", help="from this local date/time")
     movements.add_argument("--until", metavar="DATE", help="up to this local date/time")
     movements.add_argument("--limit", metavar="N", default="50", help="at most N (default 50)")
@@ -67,7 +67,8 @@ def _verify(args: argparse.Namespace) -> int:
 _CHECK_LABELS = {
     "integrity": "Integrity", "foreign_keys": "Structure", "schema": "Structure",
     "write_context": "Structure", "seal": "Seal", "foreign_rows": "Other program",
-    "ledger": "Ledger", "history": "History", "times": "Times", "numbering": "Numbering",
+    "ledger": "Ledger", "value": "Value", "history": "History", "times": "Times",
+    "numbering": "Numbering",
     "sku": "SKU",
 }
 
@@ -76,8 +77,8 @@ def _print_report(report: services.VerifyReport) -> None:
     for note in report.notes:
         print(f"Note: {note}")
     if report.ok:
-        print("OK: the file is intact, every write is sealed and every item's quantity "
-              "matches its ledger.")
+        print("OK: the file is intact, every write is sealed and every item's quantity and "
+              "value match its ledger.")
         return
     for finding in report.findings:
         label = _CHECK_LABELS.get(finding.check, finding.check)

@@ -11,7 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import db
-from ._write import add_low_stock_listener, operator_name, remove_low_stock_listener
+from ._write import (
+    add_low_stock_listener,
+    low_stock_notice,
+    operator_name,
+    remove_low_stock_listener,
+)
 from .areas import (
     AreaRow,
     PlaceRow,
@@ -26,6 +31,7 @@ from .areas import (
     place_item,
     rename_area,
 )
+from .deliveries import LineInput, receive_delivery, record_waste_sheet
 from .items import archive_item, create_item, delete_item, restore_item, update_item
 from .order_list import OrderLine, by_supplier, order_list, order_total, with_quantity
 from .queries import (
@@ -91,6 +97,7 @@ __all__ = [
     "Finding",
     "ItemHistoryRow",
     "ItemRow",
+    "LineInput",
     "MovementRow",
     "OrderLine",
     "PeriodLine",
@@ -143,6 +150,7 @@ __all__ = [
     "list_movements",
     "list_stocktakes",
     "list_suppliers",
+    "low_stock_notice",
     "operator_name",
     "order_area_items",
     "order_areas",
@@ -151,7 +159,9 @@ __all__ = [
     "period_report",
     "place_item",
     "quantity_on",
+    "receive_delivery",
     "record_count",
+    "record_waste_sheet",
     "remove_low_stock_listener",
     "rename_area",
     "rename_supplier",

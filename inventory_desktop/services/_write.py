@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .. import db
-from ..errors import ValidationError
+from ..quantity import format_decimal
+from . import validation
 from .rows import ItemRow
 
 LowStockListener = Callable[[ItemRow], None]
 _low_stock_listeners: list[LowStockListener] = []
-_MAX_USER = 100
 _log = logging.getLogger("inventory_desktop")
 
 
@@ -31,14 +31,7 @@ def operator_name() -> str:
 
 def actor(user: str | None) -> str:
     """The validated name to record for `user` (None: the OS login name)."""
-    if user is None:
-        return operator_name()
-    name = user.strip()
-    if not name or len(name) > _MAX_USER or not name.isprintable():
-        raise ValidationError(
-            f"The user name must be 1 to {_MAX_USER} printable characters.", "user"
-        )
-    return name
+    return operator_name() if user is None else validation.user(user)
 
 
 @contextmanager
@@ -58,6 +51,14 @@ def remove_low_stock_listener(listener: LowStockListener) -> None:
     """Stop calling a listener added with add_low_stock_listener (no error if absent)."""
     if listener in _low_stock_listeners:
         _low_stock_listeners.remove(listener)
+
+
+def low_stock_notice(item: ItemRow) -> str:
+    """The sentence the window and the command line both say when an item went low."""
+    threshold = item.low_stock_threshold
+    low_at = "" if threshold is None else f" (low at {format_decimal(threshold)} {item.unit})"
+    return (f"Low stock: {item.name} is down to {format_decimal(item.quantity)} {item.unit}"
+            f"{low_at}.")
 
 
 def announce_low_stock(item: ItemRow) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import unicodedata
 from decimal import Decimal
@@ -15,6 +16,7 @@ from ..models import AuditLog, StockItem, StockItemHistory, StockMovement
 from ..quantity import to_decimal
 from ..sqlite_errors import translate_sqlite_errors
 from ..vocabulary import MOVEMENT_TYPES, REASONS
+from . import audit_records
 from .rows import (
     AuditRow,
     ItemHistoryRow,
@@ -215,7 +217,17 @@ def audit_entries(
         query = query.limit(_page_size(limit))
     rows = list(query.tuples())
     sealed = _sealed_audit_ids([values[0] for values in rows])
-    return [audit_row(values, values[0] in sealed) for values in rows]
+    about = audit_records.records([(values[1], values[2]) for values in rows])
+    return [dataclasses.replace(audit_row(values, values[0] in sealed),
+                                **_about(about.get((values[1], values[2]))))
+            for values in rows]
+
+
+def _about(record: audit_records.Record | None) -> dict[str, object]:
+    if record is None:
+        return {}
+    return {"item_id": record.item_id, "item_name": record.name, "item_sku": record.sku,
+            "unit": record.unit}
 
 
 def _sealed_audit_ids(ids: list[int]) -> set[int]:

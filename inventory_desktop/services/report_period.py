@@ -11,10 +11,11 @@ reversal counts against the kind of movement it undoes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from typing import NamedTuple
 
 from .. import clock
 from ..db import database
@@ -31,7 +32,7 @@ STOCKTAKE_PREFIX = "stocktake:"
 WASTE_REASONS = ("waste", "spoilage")
 MISSING_REASONS = ("theft", "stocktake")  # "stocktake": a variance nobody explained
 
-# What a movement m counts as; a reversal counts as the movement o it reverses.
+# What a movement counts as; a reversal counts as the movement it reverses.
 _KIND_OF = """CASE WHEN {0}.movement_type = 'revaluation' THEN 'revaluation'
      WHEN {0}.reference_type = 'stocktake' THEN 'stocktake:' || {0}.reason
      WHEN {0}.movement_type = 'in' THEN 'received'
@@ -42,11 +43,21 @@ MOVEMENTS_IN_RANGE_SQL = """stock_movement AS m
   LEFT JOIN stock_movement AS o
     ON m.reference_type = 'reversal' AND o.id = CAST(m.reference_id AS INTEGER)
  WHERE m.id >= ? AND m.id < ?"""
-_PERIOD_SUMS = f"""
-SELECT m.stock_item_id, {CATEGORY_SQL},
+# The period's sums: reversals (few) apart, so that the many other rows need
+# no join; grouped on the columns themselves, the category made in Python.
+_PERIOD_SUMS = """
+SELECT stock_item_id, movement_type, reason, reference_type IS 'stocktake',
+       sum(quantity_change), sum(value_change), count(*) - count(value_change)
+  FROM stock_movement
+ WHERE id >= ? AND id < ? AND reference_type IS NOT 'reversal'
+ GROUP BY 1, 2, 3, 4
+"""
+_REVERSAL_SUMS = """
+SELECT m.stock_item_id, o.movement_type, o.reason, o.reference_type IS 'stocktake',
        sum(m.quantity_change), sum(m.value_change), count(*) - count(m.value_change)
-  FROM {MOVEMENTS_IN_RANGE_SQL}
- GROUP BY 1, 2
+  FROM stock_movement AS m JOIN stock_movement AS o ON o.id = CAST(m.reference_id AS INTEGER)
+ WHERE m.reference_type = 'reversal' AND m.id >= ? AND m.id < ?
+ GROUP BY 1, 2, 3, 4
 """
 _STATE_BEFORE = """
 SELECT i.id, i.sku, i.name, i.unit, COALESCE(m.balance_after, 0), m.value_after
@@ -54,14 +65,28 @@ SELECT i.id, i.sku, i.name, i.unit, COALESCE(m.balance_after, 0), m.value_after
   LEFT JOIN stock_movement AS m
     ON m.id = (SELECT max(id) FROM stock_movement WHERE stock_item_id = i.id AND id < ?)
 """
+_ONE_STATE_BEFORE = """
+SELECT COALESCE(balance_after, 0), value_after FROM stock_movement
+ WHERE id = (SELECT max(id) FROM stock_movement WHERE stock_item_id = ? AND id < ?)
+"""
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A quantity and its value (None: not known)."""
+class Figure(NamedTuple):
+    """A quantity and its value, held as the ledger's integers (ten-thousandths).
 
-    quantity: Decimal = Decimal(0)
-    value: Decimal | None = Decimal(0)
+    A tuple, not a dataclass: a month's report makes tens of thousands.
+    """
+
+    units: int = 0
+    amount: int | None = 0  # None: not known
+
+    @property
+    def quantity(self) -> Decimal:
+        return to_decimal(self.units)
+
+    @property
+    def value(self) -> Decimal | None:
+        return None if self.amount is None else to_money(self.amount)
 
 
 @dataclass(frozen=True)
@@ -76,26 +101,31 @@ class PeriodLine:
     # REVALUED), signed as the ledger has them: stock going out is negative.
     changes: dict[str, Figure]
 
-    @cached_property  # asked for by every total: computed once per line
+    @property
     def value_known(self) -> bool:
         """Whether every value of the period is known for this item."""
-        return (self.opening.value is not None and self.closing.value is not None
-                and all(f.value is not None for f in self.changes.values()))
+        return (self.opening.amount is not None and self.closing.amount is not None
+                and all(f.amount is not None for f in self.changes.values()))
 
     @property
     def received(self) -> Figure:
         return self.changes.get(RECEIVED, Figure())
 
-    @cached_property
+    @property
     def cost_of_goods_used(self) -> Decimal | None:
+        used = self.used_amount()
+        return None if used is None else to_money(used)
+
+    def used_amount(self) -> int | None:
+        """Opening + received - closing, in ten-thousandths (None: not all known)."""
         if not self.value_known:
             return None
-        return self.opening.value + self.received.value - self.closing.value
+        return self.opening.amount + (self.received.amount or 0) - self.closing.amount
 
     def used(self, categories: tuple[str, ...]) -> Decimal:
         """Value gone out under these categories (positive for a loss)."""
-        return -sum((self.changes[c].value or Decimal(0)) for c in categories
-                    if c in self.changes)
+        return to_money(-sum(self.changes[c].amount or 0 for c in categories
+                             if c in self.changes))
 
 
 @dataclass(frozen=True)
@@ -106,7 +136,7 @@ class PeriodReport:
     sales: Decimal | None = None
     totals: dict[str, Figure] = field(default_factory=dict)
 
-    @cached_property
+    @functools.cached_property
     def known(self) -> list[PeriodLine]:
         return [line for line in self.lines if line.value_known]
 
@@ -118,11 +148,11 @@ class PeriodReport:
     @property
     def opening_value(self) -> Decimal:
         """Of the lines whose values are known, as every money total here."""
-        return sum((line.opening.value for line in self.known), Decimal(0))
+        return to_money(sum(line.opening.amount for line in self.known))
 
     @property
     def closing_value(self) -> Decimal:
-        return sum((line.closing.value for line in self.known), Decimal(0))
+        return to_money(sum(line.closing.amount for line in self.known))
 
     @property
     def received_value(self) -> Decimal:
@@ -130,7 +160,7 @@ class PeriodReport:
 
     @property
     def cost_of_goods_used(self) -> Decimal:
-        return sum((line.cost_of_goods_used for line in self.known), Decimal(0))
+        return to_money(sum(line.used_amount() for line in self.known))
 
     @property
     def food_cost_percent(self) -> Decimal | None:
@@ -173,17 +203,10 @@ def period_report(start: dt.datetime, end: dt.datetime, *,
         raise ValidationError("The period must end after it starts.", "period")
     with translate_sqlite_errors():
         first, after = movement_bound_before(start), movement_bound_before(end)
-        opening = {row[0]: row for row in database.execute_sql(_STATE_BEFORE, (first,))}
-        closing = {row[0]: row[4:] for row in database.execute_sql(_STATE_BEFORE, (after,))}
-        changes: dict[int, dict[str, Figure]] = defaultdict(dict)
-        for item_id, category, quantity, value, unknown in database.execute_sql(
-                _PERIOD_SUMS, (first, after)):
-            changes[item_id][category] = Figure(
-                to_decimal(quantity), None if unknown else to_money(value or 0))
-    lines = [_line(opening[item_id], closing[item_id], changes.get(item_id, {}))
-             for item_id in opening]
-    lines = [line for line in lines
-             if line.changes or line.opening.quantity or line.opening.value]
+        opening = database.execute_sql(_STATE_BEFORE, (first,)).fetchall()
+        changes = _changes(first, after)
+        lines = [_line(row, changes.get(row[0]), after) for row in opening]
+    lines = [line for line in lines if line.changes or line.opening.units or line.opening.amount]
     lines.sort(key=lambda line: (line.name.casefold(), line.item_id))
     return PeriodReport(clock.to_stored(start), clock.to_stored(end), lines, sales,
                         _totals(lines))
@@ -194,26 +217,59 @@ def movement_bound_before(moment: dt.datetime) -> int:
     return movement_bound(moment, inclusive=False)
 
 
-def _line(opening: tuple, closing: tuple, changes: dict[str, Figure]) -> PeriodLine:
+def _changes(first: int, after: int) -> dict[int, dict[str, list]]:
+    # item -> category -> [units, amount, movements of unknown value]
+    changes: dict[int, dict[str, list]] = defaultdict(dict)
+    for sql in (_PERIOD_SUMS, _REVERSAL_SUMS):
+        for item_id, kind, reason, stocktake, units, amount, unknown in database.execute_sql(
+                sql, (first, after)):
+            category = _category(kind, reason, stocktake)
+            sums = changes[item_id].setdefault(category, [0, 0, 0])
+            sums[0] += units
+            sums[1] += amount or 0
+            sums[2] += unknown
+    return changes
+
+
+def _category(kind: str, reason: str, stocktake: int) -> str:
+    if kind == "revaluation":
+        return REVALUED
+    if stocktake:
+        return STOCKTAKE_PREFIX + reason
+    return RECEIVED if kind == "in" else reason
+
+
+def _line(opening: tuple, changes: dict[str, list] | None, after: int) -> PeriodLine:
     item_id, sku, name, unit, balance, value = opening
-    return PeriodLine(item_id, sku, name, unit, _figure(balance, value),
-                      _figure(*closing), changes)
+    start = _figure(balance, value)
+    if not changes:
+        return PeriodLine(item_id, sku, name, unit, start, start, {})
+    figures = {category: Figure(units, None if unknown else amount)
+               for category, (units, amount, unknown) in changes.items()}
+    units = balance + sum(figure.units for figure in figures.values())
+    if start.amount is not None and all(f.amount is not None for f in figures.values()):
+        # Every value known: the ledger's chain gives the closing value (the
+        # triggers keep value_after = previous + change).
+        closing = Figure(units, start.amount + sum(f.amount for f in figures.values()))
+    else:
+        closing = _figure(*database.execute_sql(_ONE_STATE_BEFORE, (item_id, after)).fetchone())
+    return PeriodLine(item_id, sku, name, unit, start, closing, figures)
 
 
 def _figure(balance: int, value: int | None) -> Figure:
     if value is None and balance == 0:
         value = 0  # an empty item is worth nothing
-    return Figure(to_decimal(balance), None if value is None else to_money(value))
+    return Figure(balance, value)
 
 
 def _totals(lines: list[PeriodLine]) -> dict[str, Figure]:
-    totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for line in lines:
         if not line.value_known:
             continue
         for category, figure in line.changes.items():
-            totals[category][0] += figure.quantity
-            totals[category][1] += figure.value
+            totals[category][0] += figure.units
+            totals[category][1] += figure.amount
     return {category: Figure(*sums) for category, sums in totals.items()}
 
 

@@ -1,7 +1,8 @@
 """The figures behind the reports' charts: stock value over time, usage by reason per week.
 
-Sums are taken per minute in SQL and put into local days and weeks here, so
-a day is the manager's day, not UTC's (half-hour time zones included).
+Sums are taken per hour in SQL (per minute where the local time zone is
+offset by part of an hour) and put into local days and weeks here, so a day
+is the manager's day, not UTC's.
 Values are those the ledger knows: stock whose value is not known counts
 from when it gets one.
 """
@@ -31,13 +32,13 @@ SELECT COALESCE(sum(m.value_after), 0) FROM stock_item AS i
   JOIN stock_movement AS m
     ON m.id = (SELECT max(id) FROM stock_movement WHERE stock_item_id = i.id AND id < ?)
 """
-_VALUE_BY_MINUTE = """
-SELECT substr(created_at, 1, 16), sum(value_change) FROM stock_movement
+_VALUE_BY_SLOT = """
+SELECT substr(created_at, 1, {0}), sum(value_change) FROM stock_movement
  WHERE id >= ? AND id < ? AND value_change IS NOT NULL
  GROUP BY 1 ORDER BY 1
 """
-_USAGE_BY_MINUTE = f"""
-SELECT substr(m.created_at, 1, 16), {CATEGORY_SQL}, sum(m.value_change)
+_USAGE_BY_SLOT = f"""
+SELECT substr(m.created_at, 1, {{0}}), {CATEGORY_SQL}, sum(m.value_change)
   FROM {MOVEMENTS_IN_RANGE_SQL} AND m.value_change IS NOT NULL
  GROUP BY 1, 2
 """
@@ -55,8 +56,10 @@ def value_over_time(start: dt.datetime, end: dt.datetime) -> list[ValuePoint]:
         first, after = movement_bound_before(start), movement_bound_before(end)
         value = database.execute_sql(_VALUE_BEFORE, (first,)).fetchone()[0]
         by_day: dict[dt.date, int] = defaultdict(int)
-        for minute, change in database.execute_sql(_VALUE_BY_MINUTE, (first, after)):
-            by_day[_local_day(minute)] += change
+        slot = _slot_width(start, end)
+        for moment, change in database.execute_sql(_VALUE_BY_SLOT.format(slot),
+                                                    (first, after)):
+            by_day[_local_day(moment)] += change
     points = []
     for day in _days(start, end):
         value += by_day.get(day, 0)
@@ -71,10 +74,12 @@ def usage_by_week(start: dt.datetime, end: dt.datetime) -> dict[dt.date, dict[st
         weeks.setdefault(_monday(day), {})
     with translate_sqlite_errors():
         first, after = movement_bound_before(start), movement_bound_before(end)
-        for minute, category, change in database.execute_sql(_USAGE_BY_MINUTE, (first, after)):
+        slot = _slot_width(start, end)
+        for moment, category, change in database.execute_sql(_USAGE_BY_SLOT.format(slot),
+                                                              (first, after)):
             if category in (RECEIVED, REVALUED):
                 continue
-            week = weeks.setdefault(_monday(_local_day(minute)), {})
+            week = weeks.setdefault(_monday(_local_day(moment)), {})
             week[category] = week.get(category, 0) - change
     return {week: {category: to_money(amount) for category, amount in sorted(usage.items())}
             for week, usage in sorted(weeks.items())}
@@ -92,9 +97,17 @@ def top_variances(report: PeriodReport, count: int = 10) -> list[tuple[str, Deci
     return found[:count]
 
 
-def _local_day(minute: str) -> dt.date:
-    utc = dt.datetime.fromisoformat(minute + ":00+00:00")
-    return utc.astimezone().date()
+def _slot_width(start: dt.datetime, end: dt.datetime) -> int:
+    # Characters of the stored time to group on: 13 is the hour, 16 the minute.
+    offsets = {moment.astimezone().utcoffset() for moment in (start, end)}
+    whole_hours = all(offset is not None and offset.total_seconds() % 3600 == 0
+                      for offset in offsets)
+    return 13 if whole_hours else 16
+
+
+def _local_day(moment: str) -> dt.date:
+    text = moment + (":00:00" if len(moment) == 13 else ":00")
+    return dt.datetime.fromisoformat(text + "+00:00").astimezone().date()
 
 
 def _days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:

@@ -108,6 +108,11 @@ class AuditRow:
     # False for an entry no seal covers: written by another program, whose
     # actor name is whatever that program put there.
     sealed: bool = True
+    # The item the entry is about (a movement's item for a movement), when known.
+    item_id: int | None = None
+    item_name: str | None = None
+    item_sku: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)

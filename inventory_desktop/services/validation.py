@@ -20,6 +20,7 @@ MAX_SKU = 50
 MAX_NOTES = 2000
 MAX_REFERENCE = 100
 MAX_OP_KEY = 200
+MAX_USER = 100
 MAX_PACK_NAME = 40
 MAX_AREA_NAME = 100
 MAX_SUPPLIER_NAME = 100
@@ -256,6 +257,15 @@ def op_key(value: object) -> str | None:
         raise ValidationError(
             f"An operation key must be 1 to {MAX_OP_KEY} printable characters.", "op_key"
         )
+    return text
+
+
+def user(value: object) -> str:
+    """Who acts, as recorded with every change: 1 to MAX_USER printable characters."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > MAX_USER or not text.isprintable():
+        raise ValidationError(
+            f"The user name must be 1 to {MAX_USER} printable characters.", "user")
     return text
 
 

@@ -34,12 +34,16 @@ _ACTIONS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 CHANGES_COLUMN = 4
 
 
-def value_text(column: str, value: object) -> str:
-    """One stored value as a manager reads it."""
+def value_text(column: str, value: object, unit: str | None = None,
+               item: str | None = None) -> str:
+    """One stored value as a manager reads it (a quantity with its unit, an item by name)."""
     if value is None:
         return "—"
     if column in _QUANTITIES and isinstance(value, int):
-        return format_units(value)
+        text = format_units(value)
+        if column == "quantity_change" and value > 0:
+            text = f"+{text}"
+        return f"{text} {unit}" if unit else text
     if column == "is_active":
         return "active" if value else "archived"
     if column == "low_stock_alert_sent":
@@ -49,7 +53,7 @@ def value_text(column: str, value: object) -> str:
     if column == "movement_type":
         return TYPE_LABELS.get(str(value), str(value))
     if column == "stock_item_id":
-        return f"#{value}"
+        return item or f"#{value}"
     if column in _TIMES and isinstance(value, str):
         try:
             return time_text(value)
@@ -60,24 +64,53 @@ def value_text(column: str, value: object) -> str:
 
 def changes_text(
     action: str, changes: dict[str, list[Any]], separator: str = "; ", *, full: bool = False,
+    unit: str | None = None, item: str | None = None,
 ) -> str:
-    """'name: Flour → Bread flour; threshold: 2 → 2.5' (new values only for a creation).
+    """'name: Flour → Bread flour; threshold: 2 kg → 2.5 kg' (new values only for a creation).
 
     The time of the change is its own column, so `updated_at` is left out
-    unless `full` is asked for (the tooltip).
+    unless `full` is asked for (the tooltip). Quantities read in `unit`;
+    the item a movement belongs to reads as `item`.
     """
     parts = []
+    # A change of unit itself (allowed before any movement): each side in its own unit.
+    old_unit, new_unit = _units(changes.get("unit"), unit)
     for column, pair in changes.items():
         if column == "updated_at" and not full:
             continue
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         label = _LABELS.get(column, column)
-        if action == "insert":
-            if new is not None:
-                parts.append(f"{label}: {value_text(column, new)}")
+        shown_old = value_text(column, old, old_unit, item)
+        shown_new = value_text(column, new, new_unit, item)
+        if action in ("insert", "delete"):
+            # What it was created with, or what it was when deleted; not "→ —" each time.
+            value, shown = (new, shown_new) if action == "insert" else (old, shown_old)
+            if value is not None:
+                parts.append(f"{label}: {shown}")
         else:
-            parts.append(f"{label}: {value_text(column, old)} → {value_text(column, new)}")
+            parts.append(f"{label}: {shown_old} → {shown_new}")
     return separator.join(parts)
+
+
+def _units(pair: object, unit: str | None) -> tuple[str | None, str | None]:
+    if isinstance(pair, list) and len(pair) == 2 and all(
+            isinstance(side, str | None) for side in pair):
+        return pair[0] or pair[1] or unit, pair[1] or unit
+    return unit, unit
+
+
+def record_text(row: AuditRow) -> str:
+    """'Item Flour (FL-1)', 'Movement 10 · Flour (FL-1)'; the bare number when unknown."""
+    kind = _TABLES.get(row.table_name, row.table_name)
+    if row.item_name is None:
+        return f"{kind} #{row.row_id}"
+    item = item_text(row)
+    return f"Item {item}" if row.table_name == "stock_item" else f"{kind} {row.row_id} · {item}"
+
+
+def item_text(row: AuditRow) -> str:
+    """The entry's item as a manager names it: 'Flour (FL-1)', or 'Flour (#12)'."""
+    return f"{row.item_name} ({row.item_sku or f'#{row.item_id}'})"
 
 
 class AuditTableModel(PagedTableModel[AuditRow]):
@@ -100,17 +133,25 @@ class AuditTableModel(PagedTableModel[AuditRow]):
                                       limit=limit, before_id=before_id)
 
     def texts(self, row: AuditRow) -> tuple[str, ...]:
-        record = f"{_TABLES.get(row.table_name, row.table_name)} #{row.row_id}"
         who = row.actor if row.sealed else f"{row.actor} (another program, not sealed)"
-        return (time_text(row.at), who, _ACTIONS.get(row.action, row.action), record,
-                changes_text(row.action, row.changes))
+        return (time_text(row.at), who, _ACTIONS.get(row.action, row.action), record_text(row),
+                _changes(row))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (index.isValid() and role == Qt.ItemDataRole.ToolTipRole
                 and index.column() == CHANGES_COLUMN):
             row = self.row_at(index.row())
-            return changes_text(row.action, row.changes, "\n", full=True)
+            return _changes(row, "\n", full=True)
         return super().data(index, role)
+
+
+def _changes(row: AuditRow, separator: str = "; ", *, full: bool = False) -> str:
+    item = item_text(row) if row.item_name is not None else None
+    changes = row.changes
+    if item is not None and not full:
+        # The Record column already names a movement's item.
+        changes = {column: pair for column, pair in changes.items() if column != "stock_item_id"}
+    return changes_text(row.action, changes, separator, full=full, unit=row.unit, item=item)
 
 
 class ItemChangesModel(PagedTableModel[ItemHistoryRow]):

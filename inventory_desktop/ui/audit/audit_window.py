@@ -27,7 +27,7 @@ from ..common.shown_poll import PollWhileShown
 from .audit_model import AuditTableModel, ItemChangesModel
 
 POLL_MS = 1000
-_AUDIT_WIDTHS = (150, 100, 80, 110)
+_AUDIT_WIDTHS = (150, 110, 80, 300)
 _CHANGES_WIDTHS = (150, 100, 80, 160, 90, 60, 100, 100, 80)
 
 
@@ -90,8 +90,10 @@ class AuditWindow(QWidget):
         name = self._item.name if self._item else None
         self.setWindowTitle(f"Changes — {name}" if name else "Audit log")
         self.resize(1000, 600)
-        self.tabs = QTabWidget(self)
+        # The whole log alone needs no tab bar; an item's window has its changes beside it.
+        self.tabs: QTabWidget | None = None
         if self._item is not None:
+            self.tabs = QTabWidget(self)
             self.changes_table = read_only_table(self, self.changes_model, _CHANGES_WIDTHS)
             self.tabs.addTab(self.changes_table, "Item &changes")
         self.audit_table = read_only_table(self, self.audit_model, _AUDIT_WIDTHS)
@@ -116,11 +118,15 @@ class AuditWindow(QWidget):
         page_layout = QVBoxLayout(audit_page)
         page_layout.addLayout(row)
         page_layout.addWidget(self.audit_table, 1)
-        self.tabs.addTab(audit_page, "&Audit log")
-        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
         self.status = QLabel(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs, 1)
+        if self.tabs is not None:
+            self.tabs.addTab(audit_page, "&Audit log")
+            self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+            layout.addWidget(self.tabs, 1)
+        else:
+            page_layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(audit_page, 1)
         layout.addWidget(self.status)
 
     def _scope(self) -> tuple[str | None, int | None]:
@@ -135,14 +141,14 @@ class AuditWindow(QWidget):
         self._show_status()
 
     def _load_changes_if_shown(self) -> None:
-        if self._item is None or self._changes_loaded or self.tabs.currentIndex() != 0:
+        if self.tabs is None or self._changes_loaded or self.tabs.currentIndex() != 0:
             return
         self.changes_model.set_item(self._item.id)
         QTimer.singleShot(0, self, lambda: fill_viewport(self.changes_table))
         self._changes_loaded = True
 
     def _show_status(self) -> None:
-        if self._item is not None and self.tabs.currentIndex() == 0:
+        if self.tabs is not None and self._item is not None and self.tabs.currentIndex() == 0:
             count, name = self.changes_model.rowCount(), self._item.name
             self.status.setText(
                 f"{count:,} recorded states of {name}." if self.changes_model.complete

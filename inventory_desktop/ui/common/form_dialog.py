@@ -76,6 +76,15 @@ class FormDialog(QDialog):
         self._refusals.pop(key, None)
         self.message.hide()
         self._validate()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # The layout grows the dialog for a message but never shrinks it back
+        # once the message is hidden: give the height back.
+        self.layout().activate()
+        wanted = self.sizeHint().height()
+        if self.height() > wanted:
+            self.resize(self.width(), wanted)
 
     def _problems(self) -> dict[str, str]:
         problems = {}

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,16 +23,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import clock, services
-from ...errors import InventoryError, NotFoundError, ValidationError
+from ... import clock, db, services
+from ...errors import InventoryError, ValidationError
 from ...services import ItemRow
 from ...vocabulary import MOVEMENT_TYPES, REASON_LABELS, REASONS
+from ..common.item_words import SeveralItemsMatch, find_item_by_words, item_label
+from ..common.operations import run_operation
 from ..common.read_only_table import fill_viewport, read_only_table
 from ..common.shown_poll import PollWhileShown
-from .movement_model import TYPE_LABELS, MovementFilter, MovementTableModel
+from ..shell import operator
+from .movement_model import ITEM_COLUMN, TYPE_LABELS, MovementFilter, MovementTableModel
+from .reverse_dialog import ReverseDialog
 from .stock_chart import StockChart, read_series
 
-_COLUMN_WIDTHS = (150, 180, 90, 110, 100, 110, 90, 220, 140)
+# What each column must show whole (Notes takes the rest): measured in the
+# window's font, so that the default size shows every column, Reference whole.
+_WIDEST = ("2026-12-31 23:59:59", "Mozzarella fior di latte (DAI-011)", "Adjustment",
+           "Initial stock", "+120.25 portion", "1,200.5 portion", "waste sheet: 24 Nov dinner",
+           "manager", "Notes")
 _ERROR_STYLE = "border: 1px solid #c0392b;"
 POLL_MS = 1000
 
@@ -78,6 +87,10 @@ class HistoryWindow(QWidget):
         """Read the newest movements (and the chart) again under the current filters."""
         try:
             movement_filter = self._read_filters()
+        except SeveralItemsMatch as several:
+            self.status.setText(str(several))
+            self._offer_choices(several.matches)
+            return
         except InventoryError as error:
             self.status.setText(str(error))
             return
@@ -103,13 +116,25 @@ class HistoryWindow(QWidget):
         self.until_filter = _date_box(self, "To YYYY-MM-DD")
         refresh = QPushButton("&Refresh", self)
         refresh.clicked.connect(self.refresh)
+        self.undo_button = QPushButton("&Undo movement…", self)
+        self.undo_button.setToolTip("Reverse the selected movement with an opposite one (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_selected)
+        self.undo_button.setEnabled(db.current_file().writable)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_selected)
+        self._choices = QCompleter(QStringListModel(self), self.item_filter)
+        self._choices.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self._choices.setWidget(self.item_filter)
+        self._choices.activated.connect(self._choice_taken)
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filters)
         for key in (QKeySequence.StandardKey.Close, QKeySequence.StandardKey.Cancel):
             QShortcut(key, self, self.close)
         self.status = QLabel(self)
         self.chart = StockChart(self)
-        self.table = read_only_table(self, self.model, _COLUMN_WIDTHS)
+        widths = tuple(self.fontMetrics().horizontalAdvance(text) + 14 for text in _WIDEST)
+        self.table = read_only_table(self, self.model, widths)
+        # One item's ledger: its name is in the title and the chart, not on every row.
+        self.table.setColumnHidden(ITEM_COLUMN, self._fixed_item is not None)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.chart)
         splitter.addWidget(self.table)
@@ -117,7 +142,10 @@ class HistoryWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self._filter_row(refresh))
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.undo_button)
+        layout.addLayout(bottom)
         self._connect_filters()
 
     def _filter_row(self, refresh: QPushButton) -> QHBoxLayout:
@@ -151,6 +179,35 @@ class HistoryWindow(QWidget):
         self.item_filter.setText(movement.item_sku or str(movement.item_id))
         self.refresh()
 
+    def undo_selected(self) -> None:
+        """Reverse the selected movement, after saying what that records and asking why."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not db.current_file().writable:
+            self.status.setText("Select the movement to undo first.")
+            return
+        movement = self.model.movement(rows[0].row())
+        choice = ReverseDialog.ask(self, movement)
+        if choice is None:
+            return
+        reversal = run_operation(
+            self, "Undo movement",
+            lambda: services.reverse_movement(movement.id, choice.reason, notes=choice.notes,
+                                              user=operator.current()),
+            self.look_for_new_movements)
+        if reversal is not None:
+            self.status.setText(f"Movement {movement.id} was undone by movement {reversal.id}.")
+
+    def _offer_choices(self, matches: list[ItemRow]) -> None:
+        model = self._choices.model()
+        assert isinstance(model, QStringListModel)
+        model.setStringList([item_label(item) for item in matches])
+        self.item_filter.setFocus()
+        self._choices.complete()
+
+    def _choice_taken(self, label: str) -> None:
+        self.item_filter.setText(label)
+        self.refresh()
+
     def _focus_filters(self) -> None:
         first = self.item_filter if self._fixed_item is None else self.type_filter
         first.setFocus()
@@ -175,12 +232,20 @@ class HistoryWindow(QWidget):
         for box in (self.item_filter, self.since_filter, self.until_filter):
             box.setStyleSheet("")
         self._item = self._chosen_item()
+        since = _moment(self.since_filter, "start date", end_of_day=False)
+        until = _moment(self.until_filter, "end date", end_of_day=True)
+        if since is not None and until is not None and since > until:
+            for box in (self.since_filter, self.until_filter):
+                box.setStyleSheet(_ERROR_STYLE)
+            raise ValidationError(
+                f"The From date ({self.since_filter.text().strip()}) is after the To date "
+                f"({self.until_filter.text().strip()}), so no movement can match: swap them, "
+                "or clear one.")
         return MovementFilter(
             item_id=self._item.id if self._item else None,
             movement_type=self.type_filter.currentData(),
             reason=self.reason_filter.currentData(),
-            since=_moment(self.since_filter, "start date", end_of_day=False),
-            until=_moment(self.until_filter, "end date", end_of_day=True),
+            since=since, until=until,
         )
 
     def _chosen_item(self) -> ItemRow | None:
@@ -221,22 +286,6 @@ class HistoryWindow(QWidget):
 
     def _show_failure(self, message: str) -> None:
         self.status.setText(f"Could not read the movements: {message} Press F5 to try again.")
-
-
-def find_item_by_words(text: str) -> ItemRow:
-    """The item a person means: SKU or id first, else the one whose name matches."""
-    try:
-        return services.find_item(text)
-    except NotFoundError:
-        pass
-    matches = services.list_items(include_archived=True, search=text)
-    exact = [item for item in matches if item.name.casefold() == text.casefold()]
-    if len(exact) == 1 or len(matches) == 1:
-        return (exact or matches)[0]
-    if not matches:
-        raise NotFoundError(f"No item matches {text!r}.")
-    raise ValidationError(
-        f"{len(matches):,} items match {text!r}; type more of the name, or the SKU.", "item")
 
 
 def _choice(parent: QWidget, any_label: str, choices: list[tuple[str, str]]) -> QComboBox:

@@ -17,9 +17,11 @@ from ..common.paged_model import AnyIndex, PagedTableModel
 
 PAGE_SIZE = 200
 TYPE_LABELS = {"in": "In", "out": "Out", "adjustment": "Adjustment", "revaluation": "Revaluation"}
-COLUMNS = ("Time", "Item", "Type", "Reason", "Change", "Balance after", "Who", "Notes",
-           "Reference")
-CHANGE_COLUMN, BALANCE_COLUMN, NOTES_COLUMN = 4, 5, 7
+# Reference before Who and Notes: at the window's default width it is in view,
+# and Notes (often long) takes what is left at the right.
+COLUMNS = ("Time", "Item", "Type", "Reason", "Change", "Balance after", "Reference", "Who",
+           "Notes")
+ITEM_COLUMN, CHANGE_COLUMN, BALANCE_COLUMN, REFERENCE_COLUMN, NOTES_COLUMN = 1, 4, 5, 6, 8
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TAKEN_OUT = QColor("#a93226")
 _BROUGHT_IN = QColor("#1e8449")
@@ -119,8 +121,8 @@ def movement_texts(movement: MovementRow) -> tuple[str, ...]:
         TYPE_LABELS.get(movement.movement_type, movement.movement_type),
         REASON_LABELS.get(movement.reason, movement.reason),
         change_text(movement.quantity_change, movement.unit),
-        quantity_text(movement.balance_after, movement.unit),
-        movement.created_by, movement.notes.replace("\n", " "), reference_text(movement),
+        quantity_text(movement.balance_after, movement.unit), reference_text(movement),
+        movement.created_by, movement.notes.replace("\n", " "),
     )
 
 

@@ -67,6 +67,7 @@ class StockChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.series: StockSeries | None = None
+        self.last_plot: _Plot | None = None  # what the last paint drew, and where
         self.setMinimumHeight(160)
 
     def sizeHint(self) -> QSize:
@@ -80,12 +81,14 @@ class StockChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().base())
+        painter.setBackground(self.palette().base())
         series = self.series
         if series is None or not series.points:
             text = "Loading the chart…" if series is None else "No movements to chart yet."
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, text)
             return
-        _Plot(painter, self._plot_area(), series, self.palette().text().color()).draw()
+        self.last_plot = _Plot(painter, self._plot_area(), series, self.palette().text().color())
+        self.last_plot.draw()
         painter.end()
 
     def _plot_area(self) -> QRectF:
@@ -109,6 +112,7 @@ class _Plot:
             highest = max(highest, series.threshold)
         self.step = _round_step(highest * Decimal("1.05") / _Y_STEPS)
         self.top = float(self.step * _Y_STEPS)
+        self.label_rect: QRectF | None = None
 
     def x(self, moment: dt.datetime) -> float:
         seconds = (moment - self.start).total_seconds()
@@ -157,15 +161,26 @@ class _Plot:
         return "%Y-%m-%d %H:%M" if self.span < 4 * 86400 else "%Y-%m-%d"
 
     def _line(self) -> None:
-        points = self.series.points
-        path = QPainterPath(QPointF(self.x(points[0][0]), self.y(points[0][1])))
-        for (_, previous), (moment, balance) in pairwise(points):
-            x = self.x(moment)
-            path.lineTo(x, self.y(previous))
-            path.lineTo(x, self.y(balance))
-        path.lineTo(self.x(self.series.until), self.y(points[-1][1]))
+        segments = self.segments()
+        path = QPainterPath(segments[0][0])
+        for _, end in segments:
+            path.lineTo(end)
         self.painter.setPen(QPen(_LINE, 2))
         self.painter.drawPath(path)
+
+    def grid_ys(self) -> list[float]:
+        """Where the horizontal grid lines are drawn."""
+        return [self.y(self.step * step) for step in range(_Y_STEPS + 1)]
+
+    def segments(self) -> list[tuple[QPointF, QPointF]]:
+        """The stock line as drawn: horizontal and vertical pieces, oldest first."""
+        points = self.series.points
+        corners = [QPointF(self.x(points[0][0]), self.y(points[0][1]))]
+        for (_, previous), (moment, balance) in pairwise(points):
+            x = self.x(moment)
+            corners += [QPointF(x, self.y(previous)), QPointF(x, self.y(balance))]
+        corners.append(QPointF(self.x(self.series.until), self.y(points[-1][1])))
+        return list(pairwise(corners))
 
     def _threshold(self, threshold: Decimal) -> None:
         y = self.y(threshold)
@@ -173,8 +188,37 @@ class _Plot:
         self.painter.setPen(pen)
         self.painter.drawLine(QPointF(self.area.left(), y), QPointF(self.area.right(), y))
         label = f"Low-stock threshold {quantity_text(threshold, self.series.unit)}"
-        self.painter.drawText(QRectF(self.area.left() + 4, y - 18, self.area.width() - 8, 16),
-                              Qt.AlignmentFlag.AlignRight, label)
+        self.label_rect = self._clear_place(y, label)
+        # Painted over whatever it could not avoid (a very busy chart): still readable.
+        self.painter.fillRect(self.label_rect, self.painter.background())
+        self.painter.drawText(self.label_rect, Qt.AlignmentFlag.AlignCenter, label)
+
+    def _clear_place(self, y: float, label: str) -> QRectF:
+        """Beside the threshold line, clear of the grid lines and the stock line if possible."""
+        metrics = self.painter.fontMetrics()
+        width, height = metrics.horizontalAdvance(label) + 8, metrics.height()
+        area = self.area
+        lefts = (area.right() - width - 4, area.left() + 4, area.center().x() - width / 2)
+        tops = (y - height - 3, y + 3)
+        places = [QRectF(left, top, width, height) for top in tops for left in lefts
+                  if area.top() <= top and top + height <= area.bottom() - 1]
+        places = places or [QRectF(lefts[0], max(area.top(), y - height - 3), width, height)]
+        free = [place for place in places if not self._crosses_line(place)]
+        clear = [place for place in free if not self._crosses_grid(place)]
+        return (clear or free or places)[0]
+
+    def _crosses_grid(self, place: QRectF) -> bool:
+        return any(place.top() - 1 <= y <= place.bottom() + 1 for y in self.grid_ys())
+
+    def _crosses_line(self, place: QRectF) -> bool:
+        grown = place.adjusted(-2, -2, 2, 2)
+        for start, end in self.segments():
+            left, right = sorted((start.x(), end.x()))
+            top, bottom = sorted((start.y(), end.y()))
+            if (left <= grown.right() and right >= grown.left()
+                    and top <= grown.bottom() and bottom >= grown.top()):
+                return True
+        return False
 
 
 def _round_step(rough: Decimal) -> Decimal:

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ... import services
+from ...errors import InventoryError
 from ...services import ItemRow
-from ..common.operations import run_operation
-from ..shell import data_files
+from ..common.formatting import quantity_text
+from ..common.operations import run_operation, show_refusal
+from ..deliveries import sheet_actions
+from ..shell import data_files, keys_dialog, manual_window, operator
 
 if TYPE_CHECKING:
     from ..shell.main_window import MainWindow
@@ -51,11 +54,25 @@ class ItemActions:
         self.stocktake = self._action("&Count stock…", self._stocktake, "Ctrl+T")
         self.storage_areas = self._action("Storage &areas…", self._storage_areas)
         self.about = self._action("&About", window.show_about)
+        self.receive_delivery = self._action(
+            "Receive a d&elivery…", lambda: sheet_actions.book(window, "delivery"), "Ctrl+Shift+R")
+        self.waste_sheet = self._action(
+            "&Waste sheet…", lambda: sheet_actions.book(window, "waste sheet"), "Ctrl+Shift+D")
+        self.delete = self._action("De&lete item…", self._delete)
+        self.operator = self._action("&Who is recording…", self._choose_operator, "Ctrl+Shift+U")
+        self.keyboard_help = self._action("&Keyboard reference", lambda: keys_dialog.show_keys(
+            window), QKeySequence.StandardKey.HelpContents)
+        self.manual = self._action("The &manual (README)",
+                                   lambda: manual_window.open_manual(window))
 
     def item_actions(self) -> list[QAction]:
         """The actions on the selected item, as the toolbar and context menu list them."""
         return [self.new_item, self.edit, self.receive, self.deduct, self.adjust,
-                self.history, self.archive]
+                self.history, self.archive, self.delete]
+
+    def all_actions(self) -> list[QAction]:
+        """Every action of the window (the keyboard reference lists their shortcuts)."""
+        return self._window.actions()
 
     def update_enabled(self, item: ItemRow | None) -> None:
         """Enable what makes sense for `item` (None: nothing selected) and the file."""
@@ -66,6 +83,9 @@ class ItemActions:
         for action in (self.receive, self.deduct, self.adjust):
             action.setEnabled(writable and active)
         self.archive.setEnabled(writable and item is not None)
+        self.delete.setEnabled(writable and item is not None)
+        for action in (self.receive_delivery, self.waste_sheet):
+            action.setEnabled(writable)
         text = "&Restore" if item is not None and not item.is_active else "&Archive"
         if self.archive.text() != text:  # a new text re-lays out the toolbar
             self.archive.setText(text)
@@ -89,7 +109,8 @@ class ItemActions:
         def submit(data: ItemInput) -> ItemRow:
             item = services.create_item(data.name, data.unit, data.sku, data.threshold,
                                         data.initial_quantity, pack_size=data.pack_size,
-                                        pack_name=data.pack_name, areas=data.areas)
+                                        pack_name=data.pack_name, areas=data.areas,
+                                        user=operator.current())
             created.append(item)
             return item
 
@@ -108,7 +129,7 @@ class ItemActions:
             return services.update_item(item.id, name=data.name, sku=data.sku, unit=data.unit,
                                         low_stock_threshold=data.threshold,
                                         pack_size=data.pack_size, pack_name=data.pack_name,
-                                        areas=data.areas)
+                                        areas=data.areas, user=operator.current())
 
         if ItemDialog.ask(self._window, submit, item):
             self._window.refresh_item(item.id)
@@ -124,7 +145,7 @@ class ItemActions:
 
         def submit(data: StockInput) -> object:
             return book(item.id, data.quantity, data.reason, notes=data.notes,
-                        reference=data.reference or None)
+                        reference=data.reference or None, user=operator.current())
 
         if StockDialog.ask(self._window, action, item, submit):
             self._window.refresh_item(item.id)
@@ -133,10 +154,61 @@ class ItemActions:
         item = self._writable_item()
         if item is None:
             return
+        if item.is_active and item.quantity and not self._confirm(
+                "Archive item", f"{item.name} still has {quantity_text(item.quantity, item.unit)} "
+                "on hand. Archive it anyway? It leaves the daily list and no stock can be "
+                "recorded on it until it is restored; its history stays.", "Archive"):
+            return
         change = services.archive_item if item.is_active else services.restore_item
         title = "Archive item" if item.is_active else "Restore item"
-        run_operation(self._window, title, lambda: change(item.id),
-                      lambda: self._window.refresh_item(item.id))
+        if item.is_active:
+            self._window.forget_low_stock(item)  # an archived item needs no attention
+        done = run_operation(self._window, title,
+                             lambda: change(item.id, user=operator.current()),
+                             lambda: self._window.refresh_item(item.id))
+        if done is not None:
+            shown = " (View → Show archived items lists it)" if item.is_active else ""
+            self._window.say(f"{'Archived' if item.is_active else 'Restored'} {item.name}{shown}.")
+
+    def _delete(self) -> None:
+        item = self._writable_item()
+        if item is None:
+            return
+        try:
+            has_movements = bool(services.list_movements(item_id=item.id, limit=1))
+        except InventoryError as error:
+            show_refusal(self._window, "Delete item", str(error))
+            return
+        if has_movements:
+            show_refusal(self._window, "Delete item",
+                         f"{item.name} has stock movements, so it cannot be deleted: its "
+                         "history must stay. Archive it instead (Items → Archive).")
+            return
+        if not self._confirm("Delete item", f"Delete {item.name}? It has no movements; "
+                             "the audit log keeps a record that it existed.", "Delete"):
+            return
+        done = run_operation(self._window, "Delete item",
+                             lambda: services.delete_item(item.id, user=operator.current()) or True,
+                             self._window.reload)
+        if done:
+            self._window.say(f"Deleted {item.name}.")
+
+    def _confirm(self, title: str, question: str, yes: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, question,
+                          QMessageBox.StandardButton.Cancel, self._window)
+        button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is button
+
+    def _choose_operator(self) -> None:
+        from ..shell.operator_dialog import OperatorDialog
+
+        name = OperatorDialog.ask(self._window, operator.current(), operator.known())
+        if name is not None:
+            operator.choose(name)
+            self._window.operator_button.show_current()
+            self._window.say(f"Changes are now recorded as made by {operator.current()}.")
 
     def _stocktake(self) -> None:
         from ..stocktake.count_window import StocktakeWindow

@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QWidget,
 )
 
 from ...errors import InventoryError, ValidationError
 from ...quantity import format_decimal, to_units
-from ...services import ItemRow, item_places, list_movements, validation
+from ...services import ItemRow, item_places, list_items, list_movements, validation
 from ...vocabulary import UNITS
 from ..common.form_dialog import FormDialog
 from ..common.form_marks import MarkedField, banner_label
@@ -63,6 +65,7 @@ class ItemDialog(FormDialog):
     ) -> None:
         super().__init__(parent, submit)
         self._item = item
+        self._name_checked: str | None = None  # the name the same-name note was worked out for
         self.setWindowTitle("New item" if item is None else f"Edit — {item.name}")
         self._build()
         if item is not None:
@@ -107,8 +110,13 @@ class ItemDialog(FormDialog):
             ("name", self.name), ("sku", self.sku), ("unit", self.unit),
             ("threshold", self.threshold), ("initial_quantity", self.initial_quantity),
             ("pack_size", self.pack_size), ("pack_name", self.pack_name))}
+        self.name_note = QLabel(self)
+        self.name_note.setStyleSheet(_NOTE_STYLE)
+        self.name_note.setWordWrap(True)
+        self.name_note.hide()
         form = QFormLayout()
         form.addRow("&Name", self._marks["name"])
+        form.addRow("", self.name_note)
         form.addRow("&SKU", self._marks["sku"])
         form.addRow("&Unit", self._marks["unit"])
         form.addRow("Low-stock &threshold", self._marks["threshold"])
@@ -127,6 +135,11 @@ class ItemDialog(FormDialog):
                             ("pack_size", self.pack_size), ("pack_name", self.pack_name)):
             widget.textEdited.connect(lambda _text, key=key: self._edited(key))
         self.unit.currentIndexChanged.connect(lambda _index: self._edited("unit"))
+        # Deferred: when Enter ended the editing, OK runs first and holds the save
+        # back for the note; leaving the field (Tab) shows the note on its own.
+        self.name.editingFinished.connect(
+            lambda: QTimer.singleShot(0, self, self._note_same_name))
+        self.name.textEdited.connect(lambda _text: self.name_note.hide())
         self.name.setFocus()
 
     def _fill(self, item: ItemRow) -> None:
@@ -155,6 +168,28 @@ class ItemDialog(FormDialog):
             checks["initial_quantity"] = lambda: _initial_quantity(self.initial_quantity.text())
         return checks
 
+    def _save(self) -> None:
+        # Two items may share a name, but not without a word: the first OK shows
+        # the note (when no one saw it yet), the next one saves.
+        if self.ok_button.isEnabled() and self._note_same_name():
+            return
+        super()._save()
+
+    def _note_same_name(self) -> bool:
+        """Show a note when another active item has this name; True if it was not shown yet."""
+        try:
+            name = validation.name(self.name.text())
+        except ValidationError:
+            return False
+        if name.casefold() == self._name_checked:
+            return False
+        self._name_checked = name.casefold()
+        others = _others_named(name, self._item)
+        if others:
+            self.name_note.setText(_same_name_text(name, others))
+            self.name_note.show()
+        return bool(others)
+
     def _show_refusal(self, error: InventoryError) -> None:
         field = _FIELD_OF_ERROR.get(getattr(error, "field", None) or "")
         if isinstance(error, ValidationError) and field is not None and (
@@ -165,6 +200,24 @@ class ItemDialog(FormDialog):
             self.message.setText(str(error))
             self.message.show()
         self._validate()
+
+
+_NOTE_STYLE = "color: #8a5a00;"
+
+
+def _others_named(name: str, item: ItemRow | None) -> list[ItemRow]:
+    try:
+        found = list_items(search=name)
+    except InventoryError:
+        return []  # cannot tell now; the name is allowed either way
+    return [other for other in found if other.name.casefold() == name.casefold()
+            and (item is None or other.id != item.id)]
+
+
+def _same_name_text(name: str, others: list[ItemRow]) -> str:
+    named = ", ".join(f"{other.name} ({other.sku or f'#{other.id}'})" for other in others[:3])
+    return (f"Another item is already called {name}: {named}. Both will be listed under "
+            "that name; a SKU tells them apart. OK saves it anyway.")
 
 
 def _has_movements(item_id: int) -> bool:

@@ -89,6 +89,7 @@ class ItemTableModel(QAbstractTableModel):
         self._order: list[int] = []  # all item positions, in the current sort order
         self._visible: list[int] = []  # the positions shown, in order
         self._needle = ""
+        self._low_only = False
         self._sort_column = NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -129,6 +130,16 @@ class ItemTableModel(QAbstractTableModel):
         base = self._visible if self._needle and self._needle in needle else self._order
         self._needle = needle
         self._visible = self._filtered(base)
+        self._finish_layout_change(kept)
+
+    def set_low_only(self, on: bool) -> None:
+        """Show only active items at or below their threshold (with the filter text)."""
+        if on == self._low_only:
+            return
+        self.layoutAboutToBeChanged.emit()
+        kept = self._persistent_item_ids()
+        self._low_only = on
+        self._visible = self._filtered(self._order)
         self._finish_layout_change(kept)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -219,7 +230,8 @@ class ItemTableModel(QAbstractTableModel):
         old_haystack, self._haystacks[position] = self._haystacks[position], _haystack(item)
         self._low_count += _counts_as_low(item) - _counts_as_low(old)
         needle = self._needle
-        same_rows = not needle or (needle in old_haystack) == (needle in self._haystacks[position])
+        same_rows = (not needle or (needle in old_haystack) == (needle in self._haystacks[position])
+                     ) and (not self._low_only or _counts_as_low(old) == _counts_as_low(item))
         if same_rows and self._sort_column == NAME:
             row = self.row_of(item.id)
             if row is not None:
@@ -260,6 +272,9 @@ class ItemTableModel(QAbstractTableModel):
 
     def _filtered(self, positions: list[int]) -> list[int]:
         needle, haystacks = self._needle, self._haystacks
+        if self._low_only:
+            items = self._items
+            positions = [p for p in positions if _counts_as_low(items[p])]
         if not needle:
             return list(positions)
         return [p for p in positions if needle in haystacks[p]]

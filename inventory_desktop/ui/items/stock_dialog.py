@@ -29,6 +29,7 @@ from ...vocabulary import ADJUST_REASONS, DEDUCT_REASONS, REASON_LABELS, RECEIVE
 from ..common.form_dialog import FormDialog
 from ..common.form_marks import MarkedField, banner_label
 from ..common.formatting import change_text, quantity_text
+from ..common.shown_poll import PollWhileShown
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,20 @@ class _Action:
     quantity_label: str
     ok_text: str
     reasons: tuple[str, ...]
+    reference_hint: str
 
 
 _ACTIONS = {
-    "receive": _Action("Receive", "&Quantity received", "Receive", RECEIVE_REASONS),
-    "deduct": _Action("Deduct", "&Quantity to deduct", "Deduct", DEDUCT_REASONS),
-    "adjust": _Action("Adjust", "&New quantity on hand", "Adjust", ADJUST_REASONS),
+    "receive": _Action("Receive", "&Quantity received", "Receive", RECEIVE_REASONS,
+                       "Optional, e.g. invoice INV-1042"),
+    "deduct": _Action("Deduct", "&Quantity to deduct", "Deduct", DEDUCT_REASONS,
+                      "Optional, e.g. waste sheet 24 Nov or order 311"),
+    "adjust": _Action("Adjust", "&New quantity on hand", "Adjust", ADJUST_REASONS,
+                      "Optional, e.g. count sheet C-12"),
 }
 _FIELDS = ("quantity", "reason", "notes", "reference")
+# Another program may change the stock while the dialog is open: look this often.
+LOOK_MS = 500
 
 
 class StockDialog(FormDialog):
@@ -73,6 +80,7 @@ class StockDialog(FormDialog):
         self.setWindowTitle(f"{self._spec.title} — {item.name} ({item.unit})")
         self._build()
         self._validate()
+        self._poll = PollWhileShown(self, LOOK_MS, self._look_for_changes)
 
     @classmethod
     def ask(
@@ -105,7 +113,7 @@ class StockDialog(FormDialog):
         self.notes = QLineEdit(self)
         self.notes.setPlaceholderText("Optional")
         self.reference = QLineEdit(self)
-        self.reference.setPlaceholderText("Optional, e.g. invoice INV-1042")
+        self.reference.setPlaceholderText(self._spec.reference_hint)
         self._marks = {"quantity": MarkedField(quantity_row, self)}
         self._marks["quantity"].field = self.quantity
         for key, widget in (("reason", self.reason), ("notes", self.notes),
@@ -176,6 +184,17 @@ class StockDialog(FormDialog):
         except InventoryError:
             return
         self._show_on_hand()
+
+    def _look_for_changes(self) -> None:
+        """Show the figure on hand (and the preview after it) as it is now, not at opening."""
+        try:
+            now = get_item(self._item.id)
+        except InventoryError:
+            return  # busy or gone for now: the services check again on OK
+        if now != self._item:
+            self._item = now
+            self._show_on_hand()
+            self._validate()
 
 
 def _with_threshold_note(text: str, after: Decimal, item: ItemRow) -> str:

@@ -13,15 +13,17 @@ if TYPE_CHECKING:
 
 
 def add_reports_menu(window: MainWindow, *, before: QAction, toolbar: QToolBar) -> None:
-    """Put Reports… (Ctrl+Shift+R) and Order list… (Ctrl+Shift+O) in a menu before `before`."""
+    """Put Reports… (Ctrl+Shift+V: what the stock is worth) and Order list… (Ctrl+Shift+O)
+    in a menu before `before`; the window's keyboard reference lists them."""
     reports = QAction("&Reports…", window)
-    reports.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    reports.setShortcut(QKeySequence("Ctrl+Shift+V"))
     reports.triggered.connect(lambda _checked=False: open_reports(window))
     orders = QAction("&Order list…", window)
     orders.setShortcut(QKeySequence("Ctrl+Shift+O"))
     orders.triggered.connect(lambda _checked=False: open_order_list(window))
     for action in (reports, orders):
         window.addAction(action)  # shortcuts work wherever the focus is
+    window.reports_actions = [reports, orders]
     menu = QMenu("&Reports", window)
     menu.addActions([reports, orders])
     window.menuBar().insertMenu(before, menu)

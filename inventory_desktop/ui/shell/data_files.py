@@ -103,14 +103,23 @@ def choose_file_to_open(parent: QWidget | None) -> str | None:
 def choose_new_file(parent: QWidget | None) -> str | None:
     """Ask where to create a new, empty data file; refuses an existing file."""
     path, _ = QFileDialog.getSaveFileName(
-        parent, "New data file", str(Path(_start_dir()) / "inventory.sqlite3"), FILE_FILTER,
+        parent, "New data file", str(free_name(Path(_start_dir()))), FILE_FILTER,
         options=QFileDialog.Option.DontConfirmOverwrite)
     if path and Path(path).exists():
         show_refusal(parent, "New data file",
-                     f"{path} already exists. Use File → Open… to open it, "
+                     f"{path} already exists. Use File → Open data file… to open it, "
                      "or choose a new name.")
         return None
     return path or None
+
+
+def free_name(folder: Path) -> Path:
+    """A new file's suggested name there: inventory.sqlite3, else inventory-2.sqlite3, …"""
+    candidate, number = folder / "inventory.sqlite3", 1
+    while candidate.exists():
+        number += 1
+        candidate = folder / f"inventory-{number}.sqlite3"
+    return candidate
 
 
 def back_up_with_progress(parent: QWidget) -> Path | None:

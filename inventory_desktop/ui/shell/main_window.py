@@ -15,6 +15,8 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -32,18 +34,22 @@ from ... import db, services
 from ...errors import DataFileError, InventoryError
 from ...file_identity import check_header
 from ...services import ItemRow
-from ..common.formatting import quantity_text
 from ..common.operations import show_refusal
 from ..items.item_actions import ItemActions
 from ..items.item_loader import ItemLoader
-from ..items.item_table import ItemTableModel
+from ..items.item_table import HEADERS, NAME, ItemTableModel
 from ..reports.reports_menu import add_reports_menu
-from . import data_files
+from . import data_files, operator
 from .watcher import DataFileWatcher
 
 _READ_ONLY_STYLE = "background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #e0c46c;"
 _LOW_STOCK_MESSAGE_MS = 15_000
 _NOTICE_MS = 30_000
+_NO_ITEMS = "No items yet: press Ctrl+N to add the first one."
+# Columns are sized to their content once, from the first rows loaded (more
+# would cost at 50,000 items); Name takes the rest of the width.
+_FIT_ROWS = 500
+_HEADER_KEY = "table/header-v2"  # v1 states stretched Status over the empty width
 
 
 def _banner_text(info: db.DataFileInfo) -> str:
@@ -81,6 +87,9 @@ class MainWindow(QMainWindow):
             "88,888 of 88,888 items shown · 88,888 low") + 12)
         self._counts.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self._counts)
+        self.operator_button = operator.OperatorButton(self)
+        self.operator_button.clicked.connect(self.commands.operator.trigger)
+        self.statusBar().addPermanentWidget(self.operator_button)
         self._tray: QSystemTrayIcon | None = None
         self.watcher = DataFileWatcher(self.reload, self)
         services.add_low_stock_listener(self.on_low_stock)
@@ -102,9 +111,16 @@ class MainWindow(QMainWindow):
         self.filter_box.returnPressed.connect(self._focus_table)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter_box, self.filter_box.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
+        self.low_only = QCheckBox("&Low only", central)
+        self.low_only.setToolTip("Show only items at or below their low-stock threshold (Alt+L)")
+        self.low_only.toggled.connect(self._show_low_only)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_box, 1)
+        filter_row.addWidget(self.low_only)
         self.table = self._build_table(central)
-        for widget in (self.banner, self.filter_box, self.table):
-            layout.addWidget(widget)
+        layout.addWidget(self.banner)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table)
         self.setCentralWidget(central)
 
     def _build_table(self, parent: QWidget) -> QTableView:
@@ -120,10 +136,8 @@ class MainWindow(QMainWindow):
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((260, 110, 70, 110, 90)):
-            header.resizeSection(column, width)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._show_context_menu)
         table.activated.connect(lambda _index: self.commands.edit.trigger())
@@ -137,21 +151,23 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([a.back_up, a.quit])
+        file_menu.addActions([a.back_up, a.operator, a.quit])
         items_menu = self.menuBar().addMenu("&Items")
         items_menu.addActions(a.item_actions())
+        items_menu.addSeparator()
+        items_menu.addActions([a.receive_delivery, a.waste_sheet])
         items_menu.addSeparator()
         items_menu.addAction(a.find)
         stocktake_menu = self.menuBar().addMenu("&Stocktake")
         stocktake_menu.addActions([a.stocktake, a.storage_areas])
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([a.show_archived, a.all_history, a.audit_log])
-        self.menuBar().addMenu("&Help").addAction(a.about)
+        self.menuBar().addMenu("&Help").addActions([a.keyboard_help, a.manual, a.about])
         toolbar = self.addToolBar("Items")
         toolbar.setObjectName("items-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addActions([a.new_item, a.edit, a.receive, a.deduct, a.adjust, a.history,
-                            a.archive])
+                            a.archive, a.receive_delivery])
         add_reports_menu(self, before=view_menu.menuAction(), toolbar=toolbar)
 
     def load_file(self) -> None:
@@ -230,11 +246,15 @@ class MainWindow(QMainWindow):
             self.table.selectRow(0)
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         if not items and not self.read_only:
-            self.statusBar().showMessage("No items yet: press Ctrl+N to add the first one.")
+            self.statusBar().showMessage(_NO_ITEMS)
+        if first_load and items and not self._header_restored:
+            self._fit_columns()
         self._after_items_changed()
         self.items_shown.emit()
 
     def _after_items_changed(self) -> None:
+        if self.model.total_count() and self.statusBar().currentMessage() == _NO_ITEMS:
+            self.statusBar().clearMessage()
         self._update_counts()
         self.commands.update_enabled(self.selected_item())
 
@@ -269,15 +289,26 @@ class MainWindow(QMainWindow):
 
     def on_low_stock(self, item: ItemRow) -> None:
         """Told by the services, once per crossing, that an item went low."""
-        text = (f"Low stock: {item.name} is down to {quantity_text(item.quantity, item.unit)} "
-                f"(low at {quantity_text(item.low_stock_threshold, item.unit)}).")
+        text = services.low_stock_notice(item)
         self.statusBar().showMessage(text, _LOW_STOCK_MESSAGE_MS)
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._tray_icon().showMessage("Low stock", text, QSystemTrayIcon.MessageIcon.Warning)
 
+    def say(self, text: str, timeout_ms: int = 10_000) -> None:
+        """A passing sentence in the status bar (what was just done); a low-stock one stays."""
+        shown = self.statusBar().currentMessage()
+        if shown.startswith("Low stock:"):
+            text, timeout_ms = f"{text} {shown}", _LOW_STOCK_MESSAGE_MS
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def forget_low_stock(self, item: ItemRow) -> None:
+        """Take a low-stock notice about `item` off the status bar."""
+        if self.statusBar().currentMessage().startswith(f"Low stock: {item.name} is "):
+            self.statusBar().clearMessage()
+
     def current_user(self) -> str | None:
-        """Who is acting at this window (None: the login name)."""
-        return None
+        """Who is acting at this window (chosen with File → Who is recording)."""
+        return operator.current()
 
     def show_child(self, kind: type, make) -> QWidget:
         """Raise the open window of `kind`, or open one made by `make()`."""
@@ -307,6 +338,22 @@ class MainWindow(QMainWindow):
         noun = "item" if total == 1 else "items"
         items = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} shown"
         self._counts.setText(f"{items} · {self.model.low_count():,} low")
+
+    def _show_low_only(self, on: bool) -> None:
+        self.model.set_low_only(on)
+        self.apply_filter(self.filter_box.text())
+
+    def _fit_columns(self) -> None:
+        metrics = self.table.horizontalHeader().fontMetrics()
+        rows = range(min(self.model.rowCount(), _FIT_ROWS))
+        for column in range(len(HEADERS)):
+            if column == NAME:
+                continue
+            texts = [HEADERS[column], *(str(self.model.index(row, column).data() or "")
+                                        for row in rows)]
+            # Room for the padding and the sort arrow beside the header text.
+            width = max(metrics.horizontalAdvance(text) for text in texts) + 32
+            self.table.horizontalHeader().resizeSection(column, width)
 
     def _selection_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.commands.update_enabled(self.model.item_at(current.row()))
@@ -340,9 +387,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(980, 620)
-        header = stored.value("table/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
+        header = stored.value(_HEADER_KEY)
+        self._header_restored = isinstance(header, QByteArray) and (
+            self.table.horizontalHeader().restoreState(header))
         self.commands.show_archived.setChecked(stored.value("view/archived", False, bool))
         # Enabling sorting sorts once by the restored indicator.
         self.table.setSortingEnabled(True)
@@ -350,7 +397,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         stored = data_files.settings()
         stored.setValue("window/geometry", self.saveGeometry())
-        stored.setValue("table/header", self.table.horizontalHeader().saveState())
+        stored.setValue(_HEADER_KEY, self.table.horizontalHeader().saveState())
         stored.setValue("view/archived", self.commands.show_archived.isChecked())
 
     def closeEvent(self, event: QCloseEvent) -> None:

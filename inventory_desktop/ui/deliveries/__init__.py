@@ -1,0 +1,1 @@
+"""The delivery and waste-sheet grid: many items booked in one go."""
