@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,26 @@ def test_verify_names_a_bent_value(kitchen, capsys):
     assert run(kitchen, "verify") == 1
     out = capsys.readouterr().out
     assert "Value: FL-55 Flour (id 1): movement" in out
+
+
+def test_a_delivery_with_its_invoice_costs(kitchen, capsys):
+    db.open_database(kitchen)
+    services.create_item("Butter", "kg", sku="BU")
+    services.create_supplier("Metro")
+    db.close_database()
+    assert run(kitchen, "receive-delivery", "--reference", "INV-77", "--supplier", "metro",
+               "FL-55=25@0.80", "BU=4@@26.00") == 0
+    capsys.readouterr()
+    db.open_database(kitchen)
+    flour, butter = services.find_item("FL-55"), services.find_item("BU")
+    assert flour.value == Decimal("28")  # its 10 kg from before costs, valued at 0.80 too
+    assert butter.value == Decimal("26") and butter.average_cost == Decimal("6.5")
+    receipt = services.list_movements(item_id=butter.id, limit=1)[0]
+    assert receipt.supplier_id == services.find_supplier("Metro").id
+    db.close_database()
+    before = snapshot(kitchen)
+    assert run(kitchen, "receive-delivery", "--reference", "INV-78", "FL-55=1@-1", "BU=1") == 1
+    assert "Line 1: The unit cost cannot be negative." in capsys.readouterr().err
+    assert run(kitchen, "receive-delivery", "--reference", "INV-78", "FL-55=1", "BU=1@") == 1
+    assert "Line 2: 'BU=1@' is not ITEM=QTY[@COST or @@TOTAL]" in capsys.readouterr().err
+    assert snapshot(kitchen) == before

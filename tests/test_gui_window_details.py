@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from inventory_desktop import services
-from inventory_desktop.ui.items.item_table import NAME, STATUS
+from inventory_desktop.ui.items.item_table import HEADERS, NAME, STATUS
 from inventory_desktop.ui.shell import data_files, operator
 from inventory_desktop.ui.shell.keys_dialog import KeysDialog
 from inventory_desktop.ui.shell.main_window import MainWindow
@@ -127,7 +127,7 @@ def test_at_1600_px_name_takes_the_width_and_status_fits_its_content(
     main.resize(1600, 700)
     qtbot.waitUntil(lambda: main.table.viewport().width() > 1400)
     header = main.table.horizontalHeader()
-    widths = [header.sectionSize(column) for column in range(6)]
+    widths = [header.sectionSize(column) for column in range(len(HEADERS))]
     assert widths[NAME] > 900
     assert widths[STATUS] < 150
     metrics = main.table.fontMetrics()

@@ -17,11 +17,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "receive-delivery", parents=[common],
         help="receive a whole delivery (many items) at once",
         description="Books every line or none; each line is a movement referencing the delivery.")
-    delivery.add_argument("lines", metavar="ITEM=QTY", nargs="+",
-                          help="an item (SKU or #id) and the quantity received, e.g. FL-55=12.5")
+    delivery.add_argument("lines", metavar="ITEM=QTY[@COST]", nargs="+",
+                          help="an item (SKU or #id) and the quantity received, e.g. "
+                               "FL-55=12.5; with its cost per unit FL-55=12.5@0.82, or the "
+                               "invoice line's total FL-55=12.5@@10.25")
     delivery.add_argument("--reference", required=True, metavar="TEXT",
                           help="the delivery note or invoice number")
     delivery.add_argument("--date", metavar="YYYY-MM-DD", help="the day it was delivered")
+    delivery.add_argument("--supplier", metavar="NAME", help="who delivered it (name or #id)")
     add_notes(delivery)
     add_op_key(delivery)
     delivery.set_defaults(handler=_receive_delivery)
@@ -44,6 +47,7 @@ def _receive_delivery(args: argparse.Namespace) -> None:
     booked = services.receive_delivery(
         _lines(args.lines, reasons=False), reference=args.reference,
         delivered_on=day.date() if isinstance(day, dt.datetime) else None,
+        supplier_id=services.find_supplier(args.supplier).id if args.supplier else None,
         notes=args.notes, user=args.user, op_key=args.op_key)
     _print(args, booked, "delivery")
 
@@ -70,11 +74,17 @@ def _lines(texts: list[str], *, reasons: bool) -> list[services.LineInput]:
 def _line(text: str, reasons: bool) -> services.LineInput:
     item, equals, rest = text.rpartition("=")
     quantity, colon, reason = rest.partition(":") if reasons else (rest, "", "")
-    if not equals or not item.strip() or (colon and not reason.strip()):
-        shape = "ITEM=QTY[:REASON]" if reasons else "ITEM=QTY"
+    quantity, at, cost = quantity.partition("@") if not reasons else (quantity, "", "")
+    total = cost.startswith("@")
+    if (not equals or not item.strip() or (colon and not reason.strip())
+            or (at and not cost.lstrip("@").strip())):
+        shape = "ITEM=QTY[:REASON]" if reasons else "ITEM=QTY[@COST or @@TOTAL]"
         raise ValidationError(f"{text[:40]!r} is not {shape} (e.g. FL-55=12.5).")
+    amount = cost.lstrip("@").strip() if at else None
     return services.LineInput(item_of(item).id, quantity.strip(),
-                              reason_named(reason.strip()) if colon else None)
+                              reason_named(reason.strip()) if colon else None,
+                              unit_cost=None if total else amount,
+                              total=amount if total else None)
 
 
 def _print(args: argparse.Namespace, booked: list[services.MovementRow], what: str) -> None:

@@ -24,6 +24,8 @@ from ._write import announce_low_stock, writing
 from .ledger import append_movement, movement_with_key, replayed
 from .queries import ROW_IDS, get_item
 from .rows import MovementRow
+from .suppliers import require_active_supplier
+from .valuation import Cost
 
 DELIVERY = "delivery"
 WASTE_SHEET = "waste sheet"
@@ -32,12 +34,18 @@ MAX_LINES = 1000
 
 @dataclass(frozen=True)
 class LineInput:
-    """One line of a sheet: which item, how much (as typed), and optionally why."""
+    """One line of a sheet: which item, how much (as typed), and optionally why.
+
+    A delivery's line may carry its cost from the invoice: per unit, or the
+    line's total (not both).
+    """
 
     item_id: int
     quantity: object
     reason: str | None = None
     notes: str = ""
+    unit_cost: object = None
+    total: object = None
 
 
 @dataclass(frozen=True)
@@ -60,17 +68,19 @@ class _Line:
     change: int
     reason: str
     notes: str
+    cost: Cost | None = None
 
 
 def receive_delivery(
     lines: Sequence[LineInput], *, reference: str, delivered_on: dt.date | None = None,
-    notes: str = "", user: str | None = None, op_key: str | None = None,
+    supplier_id: int | None = None, notes: str = "", user: str | None = None,
+    op_key: str | None = None,
 ) -> list[MovementRow]:
     """Receive every line of one delivery in one transaction; the movements in line order."""
     if delivered_on is not None and delivered_on > dt.date.today():
         raise ValidationError("The delivery date cannot be in the future.", "delivered_on")
     dated = f"Delivered {delivered_on.isoformat()}." if delivered_on is not None else ""
-    return _book_sheet(_DELIVERY, lines, reference, dated, notes, user, op_key)
+    return _book_sheet(_DELIVERY, lines, reference, dated, notes, user, op_key, supplier_id)
 
 
 def record_waste_sheet(
@@ -83,7 +93,7 @@ def record_waste_sheet(
 
 def _book_sheet(
     sheet: _Sheet, lines: Sequence[LineInput], reference: object, dated: str,
-    notes: object, user: str | None, op_key: object,
+    notes: object, user: str | None, op_key: object, supplier_id: int | None = None,
 ) -> list[MovementRow]:
     ref = _reference(sheet, reference)
     key = validation.op_key(op_key)
@@ -93,9 +103,12 @@ def _book_sheet(
         if earlier is not None:
             return earlier
         _refuse_stock_problems(parsed)
+        if supplier_id is not None:
+            require_active_supplier(supplier_id)
         booked = [append_movement(
             line.item_id, line.change, sheet.kind, line.reason, actor=actor, notes=line.notes,
             reference=ref, op_key=None if key is None else f"{key}#{line.number}",
+            cost=line.cost, supplier_id=supplier_id,
         ) for line in parsed]
     went_low = dict.fromkeys(movement.item_id for movement, low in booked if low)
     for item_id in went_low:
@@ -137,7 +150,10 @@ def _parsed(sheet: _Sheet, number: int, line: LineInput, shared_notes: str) -> _
     item_id = line.item_id
     if isinstance(item_id, bool) or not isinstance(item_id, int):
         raise ValidationError("Choose the item for this line.", "item")
-    return _Line(number, item_id, units if sheet.kind == "in" else -units, reason, notes)
+    cost = validation.receipt_cost(line.unit_cost, line.total)
+    if cost is not None and sheet.kind != "in":
+        raise ValidationError("Only a delivery's lines carry a cost.", "unit_cost")
+    return _Line(number, item_id, units if sheet.kind == "in" else -units, reason, notes, cost)
 
 
 def _refuse_stock_problems(lines: list[_Line]) -> None:

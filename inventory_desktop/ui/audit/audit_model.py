@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from ... import services
+from ...money import format_amount
 from ...quantity import format_units
 from ...services import AuditRow, ItemHistoryRow
 from ...vocabulary import REASON_LABELS
@@ -25,9 +26,14 @@ _LABELS = {
     "is_active": "status", "created_at": "created", "updated_at": "updated",
     "op_key": "operation key", "stock_item_id": "item", "quantity_change": "change",
     "movement_type": "type", "reason": "reason", "balance_after": "balance after",
-    "created_by": "by",
+    "created_by": "by", "value_change": "value", "value_after": "worth after",
+    "unit_cost": "unit cost", "current_value": "worth", "standard_cost": "standard cost",
+    "par_level": "par level", "supplier_id": "supplier", "pack_size": "pack size",
+    "pack_name": "pack called",
 }
-_QUANTITIES = {"current_quantity", "low_stock_threshold", "quantity_change", "balance_after"}
+_QUANTITIES = {"current_quantity", "low_stock_threshold", "quantity_change", "balance_after",
+               "par_level", "pack_size"}
+_MONEY = {"value_change", "value_after", "unit_cost", "current_value", "standard_cost"}
 _TIMES = {"created_at", "updated_at"}
 _TABLES = {"stock_item": "Item", "stock_movement": "Movement"}
 _ACTIONS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
@@ -44,6 +50,9 @@ def value_text(column: str, value: object, unit: str | None = None,
         if column == "quantity_change" and value > 0:
             text = f"+{text}"
         return f"{text} {unit}" if unit else text
+    if column in _MONEY and isinstance(value, int):
+        text = format_amount(value, places=4 if column in ("unit_cost", "standard_cost") else 2)
+        return f"+{text}" if column == "value_change" and value > 0 else text
     if column == "is_active":
         return "active" if value else "archived"
     if column == "low_stock_alert_sent":

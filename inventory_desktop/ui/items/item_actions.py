@@ -21,6 +21,7 @@ from ..common.formatting import quantity_text
 from ..common.operations import run_operation, show_refusal
 from ..deliveries import sheet_actions
 from ..shell import data_files, keys_dialog, manual_window, operator
+from . import costing_actions
 
 if TYPE_CHECKING:
     from ..shell.main_window import MainWindow
@@ -59,6 +60,10 @@ class ItemActions:
         self.waste_sheet = self._action(
             "&Waste sheet…", lambda: sheet_actions.book(window, "waste sheet"), "Ctrl+Shift+D")
         self.delete = self._action("De&lete item…", self._delete)
+        self.revalue = self._action("Re&value…", lambda: costing_actions.revalue(window))
+        self.suppliers = self._action("&Suppliers…", lambda: costing_actions.suppliers(window))
+        self.currency = self._action("&Currency symbol…",
+                                     lambda: costing_actions.currency(window))
         self.operator = self._action("&Who is recording…", self._choose_operator, "Ctrl+Shift+U")
         self.keyboard_help = self._action("&Keyboard reference", lambda: keys_dialog.show_keys(
             window), QKeySequence.StandardKey.HelpContents)
@@ -80,8 +85,9 @@ class ItemActions:
         active = item is not None and item.is_active
         self.new_item.setEnabled(writable)
         self.edit.setEnabled(writable and item is not None)
-        for action in (self.receive, self.deduct, self.adjust):
+        for action in (self.receive, self.deduct, self.adjust, self.revalue):
             action.setEnabled(writable and active)
+        self.currency.setEnabled(writable)
         self.archive.setEnabled(writable and item is not None)
         self.delete.setEnabled(writable and item is not None)
         for action in (self.receive_delivery, self.waste_sheet):
@@ -110,7 +116,9 @@ class ItemActions:
             item = services.create_item(data.name, data.unit, data.sku, data.threshold,
                                         data.initial_quantity, pack_size=data.pack_size,
                                         pack_name=data.pack_name, areas=data.areas,
-                                        user=operator.current())
+                                        standard_cost=data.standard_cost,
+                                        par_level=data.par_level, supplier_id=data.supplier_id,
+                                        unit_cost=data.unit_cost, user=operator.current())
             created.append(item)
             return item
 
@@ -129,7 +137,9 @@ class ItemActions:
             return services.update_item(item.id, name=data.name, sku=data.sku, unit=data.unit,
                                         low_stock_threshold=data.threshold,
                                         pack_size=data.pack_size, pack_name=data.pack_name,
-                                        areas=data.areas, user=operator.current())
+                                        areas=data.areas, standard_cost=data.standard_cost,
+                                        par_level=data.par_level, supplier_id=data.supplier_id,
+                                        user=operator.current())
 
         if ItemDialog.ask(self._window, submit, item):
             self._window.refresh_item(item.id)
@@ -145,7 +155,8 @@ class ItemActions:
 
         def submit(data: StockInput) -> object:
             return book(item.id, data.quantity, data.reason, notes=data.notes,
-                        reference=data.reference or None, user=operator.current())
+                        reference=data.reference or None, user=operator.current(),
+                        **data.cost)
 
         if StockDialog.ask(self._window, action, item, submit):
             self._window.refresh_item(item.id)

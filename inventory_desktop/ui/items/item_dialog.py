@@ -1,4 +1,4 @@
-"""The item form: create a new item or edit one's name, SKU, unit and threshold.
+"""The item form: create a new item or edit its details, packs, places and costing.
 
 The form checks each field as it is typed with the same rules the services
 apply, marks a wrong field where it is and keeps OK disabled until all is
@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 
 from ...errors import InventoryError, ValidationError
 from ...quantity import format_decimal, to_units
-from ...services import ItemRow, item_places, list_items, list_movements, validation
+from ...services import (
+    ItemRow,
+    item_places,
+    list_items,
+    list_movements,
+    list_suppliers,
+    validation,
+)
 from ...vocabulary import UNITS
 from ..common.form_dialog import FormDialog
 from ..common.form_marks import MarkedField, banner_label
@@ -45,6 +52,10 @@ class ItemInput:
     pack_size: str = ""
     pack_name: str = ""
     areas: tuple[int, ...] = ()  # the storage areas it is kept in
+    standard_cost: str = ""
+    par_level: str = ""
+    supplier_id: int | None = None
+    unit_cost: str = ""  # what one unit of the initial quantity cost (a new item only)
 
 
 # The services name fields by column; the form names them by box.
@@ -52,7 +63,8 @@ _FIELD_OF_ERROR = {
     "name": "name", "sku": "sku", "unit": "unit",
     "low_stock_threshold": "threshold", "quantity": "initial_quantity",
     "initial_quantity": "initial_quantity", "pack_size": "pack_size",
-    "pack_name": "pack_name",
+    "pack_name": "pack_name", "standard_cost": "standard_cost", "par_level": "par_level",
+    "unit_cost": "unit_cost",
 }
 
 
@@ -87,7 +99,9 @@ class ItemDialog(FormDialog):
             name=self.name.text(), sku=self.sku.text(), unit=self.unit.currentText(),
             threshold=self.threshold.text(), initial_quantity=initial or "0",
             pack_size=self.pack_size.text(), pack_name=self.pack_name.text(),
-            areas=self.places.chosen(),
+            areas=self.places.chosen(), standard_cost=self.standard_cost.text(),
+            par_level=self.par_level.text(), supplier_id=self.supplier.currentData(),
+            unit_cost=self.unit_cost.text() if self._item is None else "",
         )
 
     def _build(self) -> None:
@@ -106,10 +120,13 @@ class ItemDialog(FormDialog):
         self.pack_name = QLineEdit(self)
         self.pack_name.setPlaceholderText("e.g. case, sack (default: pack)")
         self.places = AreaChecklist(self)
+        self._build_costing()
         self._marks = {key: MarkedField(widget, self) for key, widget in (
             ("name", self.name), ("sku", self.sku), ("unit", self.unit),
             ("threshold", self.threshold), ("initial_quantity", self.initial_quantity),
-            ("pack_size", self.pack_size), ("pack_name", self.pack_name))}
+            ("pack_size", self.pack_size), ("pack_name", self.pack_name),
+            ("unit_cost", self.unit_cost), ("standard_cost", self.standard_cost),
+            ("par_level", self.par_level))}
         self.name_note = QLabel(self)
         self.name_note.setStyleSheet(_NOTE_STYLE)
         self.name_note.setWordWrap(True)
@@ -122,17 +139,25 @@ class ItemDialog(FormDialog):
         form.addRow("Low-stock &threshold", self._marks["threshold"])
         if self._item is None:
             form.addRow("&Initial quantity", self._marks["initial_quantity"])
+            form.addRow("Its cost per unit", self._marks["unit_cost"])
         else:
             self._marks["initial_quantity"].hide()
+            self._marks["unit_cost"].hide()
         form.addRow("&Pack size", self._marks["pack_size"])
         form.addRow("Pack &called", self._marks["pack_name"])
         form.addRow("&Kept in", self.places)
+        form.addRow("Standard c&ost", self._marks["standard_cost"])
+        form.addRow("Pa&r level", self._marks["par_level"])
+        form.addRow("Supp&lier", self.supplier)
         self.message = banner_label(self)
         self._lay_out(form, "Create" if self._item is None else "Save")
         for key, widget in (("name", self.name), ("sku", self.sku),
                             ("threshold", self.threshold),
                             ("initial_quantity", self.initial_quantity),
-                            ("pack_size", self.pack_size), ("pack_name", self.pack_name)):
+                            ("pack_size", self.pack_size), ("pack_name", self.pack_name),
+                            ("unit_cost", self.unit_cost),
+                            ("standard_cost", self.standard_cost),
+                            ("par_level", self.par_level)):
             widget.textEdited.connect(lambda _text, key=key: self._edited(key))
         self.unit.currentIndexChanged.connect(lambda _index: self._edited("unit"))
         # Deferred: when Enter ended the editing, OK runs first and holds the save
@@ -141,6 +166,24 @@ class ItemDialog(FormDialog):
             lambda: QTimer.singleShot(0, self, self._note_same_name))
         self.name.textEdited.connect(lambda _text: self.name_note.hide())
         self.name.setFocus()
+
+    def _build_costing(self) -> None:
+        self.unit_cost = QLineEdit(self)
+        self.unit_cost.setPlaceholderText("Optional: the initial stock's value is then known")
+        self.standard_cost = QLineEdit(self)
+        self.standard_cost.setPlaceholderText(
+            "Optional: values stock arriving without a cost into an empty item")
+        self.par_level = QLineEdit(self)
+        self.par_level.setPlaceholderText("Optional: the quantity to hold after a delivery")
+        self.supplier = QComboBox(self)
+        self.supplier.addItem("—", None)
+        try:
+            known = list_suppliers(include_archived=self._item is not None)
+        except InventoryError:
+            known = []
+        for supplier in known:
+            if supplier.is_active or (self._item and supplier.id == self._item.supplier_id):
+                self.supplier.addItem(supplier.name, supplier.id)
 
     def _fill(self, item: ItemRow) -> None:
         self.name.setText(item.name)
@@ -151,6 +194,12 @@ class ItemDialog(FormDialog):
         self.pack_size.setText("" if item.pack_size is None else format_decimal(item.pack_size))
         self.pack_name.setText(item.pack_name or "")
         self.places.check([place.area_id for place in item_places(item.id)])
+        for box, amount in ((self.standard_cost, item.standard_cost),
+                            (self.par_level, item.par_level)):
+            box.setText("" if amount is None else format_decimal(amount))
+        found = self.supplier.findData(item.supplier_id)
+        if item.supplier_id is not None and found >= 0:
+            self.supplier.setCurrentIndex(found)
         if _has_movements(item.id):
             self.unit.setEnabled(False)
             self.unit.setToolTip(f"Stock of {item.name} is recorded in {item.unit}; "
@@ -163,9 +212,14 @@ class ItemDialog(FormDialog):
             "threshold": lambda: validation.threshold(self.threshold.text()),
             "pack_size": lambda: validation.pack_size(self.pack_size.text()),
             "pack_name": lambda: validation.pack_name(self.pack_name.text()),
+            "standard_cost": lambda: validation.amount(
+                self.standard_cost.text(), "standard cost", "standard_cost"),
+            "par_level": lambda: validation.par_level(self.par_level.text()),
         }
         if self._item is None:
             checks["initial_quantity"] = lambda: _initial_quantity(self.initial_quantity.text())
+            checks["unit_cost"] = lambda: validation.amount(
+                self.unit_cost.text(), "unit cost", "unit_cost")
         return checks
 
     def _save(self) -> None:

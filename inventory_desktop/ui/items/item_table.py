@@ -23,10 +23,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from ...services import ItemRow
-from ..common.formatting import quantity_text
+from ..common.formatting import money_text, quantity_text
 
-NAME, SKU, UNIT, ON_HAND, THRESHOLD, STATUS = range(6)
-HEADERS = ("Name", "SKU", "Unit", "On hand", "Low at", "Status")
+NAME, SKU, UNIT, ON_HAND, THRESHOLD, VALUE, STATUS = range(7)
+HEADERS = ("Name", "SKU", "Unit", "On hand", "Low at", "Value", "Status")
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
 
 _LOW_BACKGROUND = QBrush(QColor("#fde2e1"))
@@ -40,7 +40,7 @@ _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _ITEM_ID = ITEM_ID_ROLE.value
-_NUMERIC = (ON_HAND, THRESHOLD)
+_NUMERIC = (ON_HAND, THRESHOLD, VALUE)
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -73,6 +73,7 @@ def _sort_key(column: int) -> Callable[[ItemRow], Any]:
         ON_HAND: lambda item: item.quantity,
         THRESHOLD: lambda item: (item.low_stock_threshold is None,
                                  item.low_stock_threshold or 0),
+        VALUE: lambda item: (item.value is None, item.value or 0),
         STATUS: lambda item: (status_text(item) == "", status_text(item)),
     }[column]
 
@@ -92,6 +93,8 @@ class ItemTableModel(QAbstractTableModel):
         self._low_only = False
         self._sort_column = NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # The data file's currency symbol, set by the window when it opens a file.
+        self.currency = ""
 
     def set_items(self, items: Sequence[ItemRow]) -> None:
         """Show these items (e.g. after a refresh), keeping filter, sort and selection."""
@@ -254,6 +257,9 @@ class ItemTableModel(QAbstractTableModel):
             return quantity_text(item.quantity, item.unit)
         if column == THRESHOLD:
             return quantity_text(item.low_stock_threshold, item.unit)
+        if column == VALUE:
+            # Stock from before costs were kept: say so, never show a made-up 0.
+            return "" if not item.quantity else money_text(item.value, self.currency)
         return status_text(item)
 
     def _foreground(self, item: ItemRow) -> QBrush | None:

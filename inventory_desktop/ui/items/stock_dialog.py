@@ -1,15 +1,17 @@
 """Receive, deduct or adjust one item's stock: quantity, reason, notes, reference.
 
-The dialog checks what is typed as it is typed, previews the result (an
-adjustment shows current → new and the difference) and hands a StockInput
-to `submit`. A refusal from the services (say, someone deducted meanwhile)
-is shown inside the dialog, which stays open; nothing has been written.
+A receipt may also carry its cost (per unit or the invoice line's total) and
+its supplier. The dialog checks what is typed as it is typed, previews the
+result (an adjustment shows current → new and the difference; a costed
+receipt, what the stock will be worth) and hands a StockInput to `submit`.
+A refusal from the services (say, someone deducted meanwhile) is shown
+inside the dialog, which stays open; nothing has been written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from PySide6.QtWidgets import (
@@ -23,13 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import InventoryError, ValidationError
+from ...money import to_money, value_of
 from ...quantity import to_decimal
-from ...services import ItemRow, get_item, validation
+from ...services import ItemRow, currency_symbol, get_item, validation
 from ...vocabulary import ADJUST_REASONS, DEDUCT_REASONS, REASON_LABELS, RECEIVE_REASONS
 from ..common.form_dialog import FormDialog
 from ..common.form_marks import MarkedField, banner_label
-from ..common.formatting import change_text, quantity_text
+from ..common.formatting import change_text, money_text, quantity_text, unit_cost_text
 from ..common.shown_poll import PollWhileShown
+from .cost_fields import CostFields
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class StockInput:
     reason: str
     notes: str
     reference: str
+    # A receipt's unit_cost or total as typed, and its supplier_id (add_stock's keywords).
+    cost: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ _ACTIONS = {
     "adjust": _Action("Adjust", "&New quantity on hand", "Adjust", ADJUST_REASONS,
                       "Optional, e.g. count sheet C-12"),
 }
-_FIELDS = ("quantity", "reason", "notes", "reference")
+_FIELDS = ("quantity", "reason", "notes", "reference", "unit_cost")
 # Another program may change the stock while the dialog is open: look this often.
 LOOK_MS = 500
 
@@ -95,6 +101,7 @@ class StockDialog(FormDialog):
         return StockInput(
             quantity=self.quantity.text(), reason=self.reason.currentData(),
             notes=self.notes.text(), reference=self.reference.text(),
+            cost=self.costs.values() if self.costs else {},
         )
 
     def _build(self) -> None:
@@ -106,6 +113,7 @@ class StockDialog(FormDialog):
         row.addWidget(self.quantity, 1)
         row.addWidget(unit_label)
         self.on_hand = QLabel(self)
+        self.worth = QLabel(self)
         self.preview = QLabel(self)
         self.reason = QComboBox(self)
         for reason in self._spec.reasons:
@@ -121,7 +129,16 @@ class StockDialog(FormDialog):
             self._marks[key] = MarkedField(widget, self)
         form = QFormLayout()
         form.addRow("On hand", self.on_hand)
+        form.addRow("Worth", self.worth)
         form.addRow(self._spec.quantity_label, self._marks["quantity"])
+        self.costs = CostFields(self._item, self) if self._action == "receive" else None
+        if self.costs:
+            self._marks["unit_cost"] = MarkedField(self.costs, self)
+            self._marks["unit_cost"].field = self.costs.amount
+            form.addRow("&Cost", self._marks["unit_cost"])
+            form.addRow("S&upplier", self.costs.supplier)
+            self.costs.amount.textEdited.connect(lambda _text: self._edited("unit_cost"))
+            self.costs.mode.currentIndexChanged.connect(lambda _i: self._edited("unit_cost"))
         form.addRow("After", self.preview)
         form.addRow("&Reason", self._marks["reason"])
         form.addRow("N&otes", self._marks["notes"])
@@ -136,7 +153,17 @@ class StockDialog(FormDialog):
         self.quantity.setFocus()
 
     def _show_on_hand(self) -> None:
-        self.on_hand.setText(quantity_text(self._item.quantity, self._item.unit))
+        item = self._item
+        self.on_hand.setText(quantity_text(item.quantity, item.unit))
+        symbol = currency_symbol()
+        if item.value is None:
+            worth = "not known (no cost recorded for this stock yet)"
+        elif item.quantity:
+            worth = (f"{money_text(item.value, symbol)} "
+                     f"({unit_cost_text(item.average_cost, item.unit, symbol)} on average)")
+        else:
+            worth = money_text(item.value, symbol)
+        self.worth.setText(worth)
 
     def _entered_quantity(self) -> int:
         if self._action == "adjust":
@@ -144,14 +171,32 @@ class StockDialog(FormDialog):
         return validation.positive_quantity(self.quantity.text())
 
     def _checks(self) -> dict[str, Callable[[], object]]:
-        return {
+        checks: dict[str, Callable[[], object]] = {
             "quantity": self._entered_quantity,
             "notes": lambda: validation.notes(self.notes.text()),
             "reference": lambda: validation.reference(self.reference.text()),
         }
+        if self.costs:
+            checks["unit_cost"] = self.costs.cost
+        return checks
 
     def _after_validate(self, problems: dict[str, str]) -> None:
-        self.preview.setText("" if "quantity" in problems else self._preview_text())
+        text = "" if "quantity" in problems else self._preview_text()
+        if text and self.costs and "unit_cost" not in problems:
+            text += self._value_preview()
+        self.preview.setText(text)
+
+    def _value_preview(self) -> str:
+        cost = self.costs.cost() if self.costs else None
+        if cost is None:
+            return ""
+        quantity = self._entered_quantity()
+        amount = cost.total if cost.total is not None else value_of(quantity, cost.unit_cost)
+        if self._item.value is None and self._item.quantity:
+            return (f"; the {quantity_text(self._item.quantity, self._item.unit)} on hand "
+                    f"will be valued at this cost too")
+        worth = to_money(amount) + (self._item.value or 0)
+        return f", worth {money_text(worth, currency_symbol())}"
 
     def _preview_text(self) -> str:
         unit, current = self._item.unit, self._item.quantity
@@ -169,6 +214,7 @@ class StockDialog(FormDialog):
 
     def _show_refusal(self, error: InventoryError) -> None:
         field = getattr(error, "field", None)
+        field = "unit_cost" if field == "total" else field
         if isinstance(error, ValidationError) and field in _FIELDS:
             self._refusals[field] = str(error)
         else:

@@ -7,6 +7,7 @@ layout between runs.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from pathlib import Path
 
@@ -155,11 +156,13 @@ class MainWindow(QMainWindow):
         items_menu = self.menuBar().addMenu("&Items")
         items_menu.addActions(a.item_actions())
         items_menu.addSeparator()
-        items_menu.addActions([a.receive_delivery, a.waste_sheet])
+        items_menu.addActions([a.receive_delivery, a.waste_sheet, a.revalue])
         items_menu.addSeparator()
         items_menu.addAction(a.find)
         stocktake_menu = self.menuBar().addMenu("&Stocktake")
         stocktake_menu.addActions([a.stocktake, a.storage_areas])
+        costs_menu = self.menuBar().addMenu("&Costs")
+        costs_menu.addActions([a.suppliers, a.currency])
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addActions([a.show_archived, a.all_history, a.audit_log])
         self.menuBar().addMenu("&Help").addActions([a.keyboard_help, a.manual, a.about])
@@ -222,6 +225,8 @@ class MainWindow(QMainWindow):
         """Reload every item in the background, keeping filter, sort and selection."""
         if not self.model.total_count():
             self.statusBar().showMessage("Loading items…")
+        with contextlib.suppress(InventoryError):  # busy: amounts keep the symbol they had
+            self.model.currency = services.currency_symbol()
         self.loader.load(include_archived=self.commands.show_archived.isChecked())
 
     def refresh_item(self, item_id: int) -> None:
