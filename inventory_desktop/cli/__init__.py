@@ -26,8 +26,10 @@ from ..sqlite_errors import environment_error
 from . import (
     area_commands,
     backup_commands,
+    costing_report_commands,
     delivery_commands,
     item_commands,
+    order_commands,
     report_commands,
     stock_commands,
     stocktake_commands,
@@ -41,8 +43,8 @@ EXIT_INTERRUPTED = 130
 # {"error": ..., "exit_code": ...} for what ends it, {"notice": ...} otherwise.
 _json_stderr = False
 _COMMAND_MODULES = (item_commands, stock_commands, delivery_commands, stocktake_commands,
-                    area_commands, supplier_commands, report_commands, backup_commands,
-                    transfer_commands)
+                    area_commands, supplier_commands, report_commands, costing_report_commands,
+                    order_commands, backup_commands, transfer_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

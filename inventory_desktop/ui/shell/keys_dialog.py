@@ -37,6 +37,12 @@ _OTHER_KEYS = (
         ("F5", "Refresh"),
         ("Esc", "Close"),
     )),
+    ("Reports and Order list windows", (
+        ("Ctrl+E", "Export the report shown (the order list) as CSV"),
+        ("Ctrl+P", "Export it as PDF, with its charts"),
+        ("F5", "Compute again"),
+        ("F2, or type (Order list)", "Change the quantity to order on a line"),
+    )),
     ("Receive, deduct and adjust dialogs", (
         ("Enter", "Record"),
         ("Esc", "Cancel: nothing is recorded"),
@@ -53,9 +59,10 @@ def show_keys(window: MainWindow) -> None:
 
 def keys_text(window: MainWindow) -> str:
     """The reference as rich text: a table per window."""
+    listed = [*window.commands.all_actions(), *getattr(window, "reports_actions", ())]
     actions = [(action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
                 action.text().replace("&", "").rstrip("…"))
-               for action in window.commands.all_actions() if not action.shortcut().isEmpty()]
+               for action in listed if not action.shortcut().isEmpty()]
     sections = [("Main window: menus and toolbar", tuple(actions)), *_OTHER_KEYS]
     parts = []
     for title, rows in sections:

@@ -39,6 +39,7 @@ from ..common.operations import show_refusal
 from ..items.item_actions import ItemActions
 from ..items.item_loader import ItemLoader
 from ..items.item_table import HEADERS, NAME, ItemTableModel
+from ..reports.reports_menu import add_reports_menu
 from ..transfer.transfer_actions import TransferActions
 from . import data_files, operator
 from .backup_actions import BackupActions
@@ -179,6 +180,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addActions([a.new_item, a.edit, a.receive, a.deduct, a.adjust, a.history,
                             a.archive, a.receive_delivery])
+        add_reports_menu(self, before=view_menu.menuAction(), toolbar=toolbar)
 
     def load_file(self) -> None:
         """Show the data file that is open now (at start and after File → Open)."""
