@@ -11,6 +11,7 @@ REASONS = ("purchase", "order_usage", "waste", "theft", "correction", "transfer"
 # price found later, or stock from before costs were kept valued at a standard
 # cost (or at the first cost known, when it arrives: opening_value).
 REVALUE_REASONS = ("price_correction", "standard_cost")
+VALUE_ONLY_REASONS = (*REVALUE_REASONS, "opening_value")
 
 # Which reasons fit which action; "initial" is written only by create_item.
 RECEIVE_REASONS = ("purchase", "transfer", "correction")
