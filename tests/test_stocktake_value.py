@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import raw
 
-from inventory_desktop import services
+from inventory_desktop import db, services
+from inventory_desktop.cli import main as cli_main
 
 
 @pytest.fixture
@@ -107,3 +109,21 @@ def test_stock_of_unknown_value_is_not_known_never_zero(data_file, costed):
     assert (plan.value_lost, plan.value_gained, plan.value_not_known) == (0, 0, ["Sugar"])
     report = services.commit_stocktake(stocktake)
     assert report.values == [None] and report.value_not_known == 1
+
+
+def test_the_command_line_says_the_value_planned_and_posted(data_file, costed, capsys):
+    services.set_currency_symbol("€")
+    stocktake = services.start_stocktake().id
+    _count(stocktake, costed["flour"], "30")
+    _count(stocktake, costed["sugar"], "7")
+    db.close_database()
+    run = ["--db", str(data_file)]
+    assert cli_main([*run, "--json", "stocktake", "commit", str(stocktake), "--dry-run"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["value"]) for c in plan["changes"]] == [
+        ("Flour", "-4.3557"), ("Sugar", None)]
+    assert plan["value_not_known"] == ["Sugar"]
+    assert cli_main([*run, "stocktake", "commit", str(stocktake)]) == 0
+    out = capsys.readouterr().out
+    assert "-€4.36" in out and "not known" in out
+    assert "Value: -€4.36 (not known for Sugar)" in out
