@@ -1,0 +1,74 @@
+"""A delivery line's cost as typed (per unit, or the invoice line's total) and what it is worth.
+
+The services parse the cost (validation.receipt_cost, with their sentences)
+and own the arithmetic (valuation.Cost, money.value_of): the grid shows what
+the ledger will record, rounded the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...errors import ValidationError
+from ...money import to_money, value_of
+from ...services import validation
+
+UNIT_COST, TOTAL = "unit_cost", "total"
+
+
+@dataclass(frozen=True)
+class LineValue:
+    """What a line adds to the stock's value, and its cost per unit (None: not known yet)."""
+
+    value: Decimal | None = None
+    unit_cost: Decimal | None = None
+    problem: str = ""  # the services' sentence for a cost they would refuse
+    field: str = ""  # which cost the problem is in: UNIT_COST or TOTAL
+
+    @property
+    def costed(self) -> bool:
+        return self.value is not None
+
+
+def line_value(quantity: str, unit_cost: str, total: str) -> LineValue:
+    """The value of a line from what was typed; a bad cost gives the services' reason."""
+    try:
+        cost = validation.receipt_cost(unit_cost or None, total or None)
+    except ValidationError as error:
+        return LineValue(problem=str(error), field=error.field or UNIT_COST)
+    if cost is None:
+        return LineValue()
+    try:
+        units = validation.positive_quantity(quantity)
+    except ValidationError:
+        units = None  # no quantity yet: a total is still the line's value
+    if cost.total is not None:
+        per_unit = None if units is None else to_money(cost.per_unit(units))
+        return LineValue(to_money(cost.total), per_unit)
+    assert cost.unit_cost is not None
+    value = None if units is None else to_money(value_of(units, cost.unit_cost))
+    return LineValue(value, to_money(cost.unit_cost))
+
+
+@dataclass(frozen=True)
+class SheetValue:
+    """The delivery's value as typed so far: the costed lines' sum, and the lines without."""
+
+    total: Decimal
+    costed: int
+    uncosted: int
+
+
+def sheet_value(values: Iterable[LineValue | None]) -> SheetValue:
+    """Add up the lines (None: a line with no item or quantity yet, left out)."""
+    total, costed, uncosted = Decimal(0), 0, 0
+    for line in values:
+        if line is None:
+            continue
+        if line.value is not None:
+            total, costed = total + line.value, costed + 1
+        else:
+            uncosted += 1
+    return SheetValue(total, costed, uncosted)
