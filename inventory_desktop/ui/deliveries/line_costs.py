@@ -58,7 +58,7 @@ class SheetValue:
 
     total: Decimal
     costed: int
-    uncosted: int
+    uncosted: int  # lines with no cost typed at all (not those with a bad one)
 
 
 def sheet_value(values: Iterable[LineValue | None]) -> SheetValue:
@@ -69,6 +69,6 @@ def sheet_value(values: Iterable[LineValue | None]) -> SheetValue:
             continue
         if line.value is not None:
             total, costed = total + line.value, costed + 1
-        else:
+        elif line == LineValue():
             uncosted += 1
     return SheetValue(total, costed, uncosted)

@@ -99,7 +99,8 @@ class SheetDialog(QDialog):
         self.model.rowsInserted.connect(lambda *_: self._show_count())
         self.model.rowsRemoved.connect(lambda *_: self._show_count())
         self._show_count()
-        self.resize(980, 560)
+        # A delivery's two cost columns need the room: Problem stays readable.
+        self.resize(1180 if self._is_delivery else 980, 560)
 
     @classmethod
     def ask(cls, parent: QWidget | None, kind: str, items: Sequence[ItemRow],
@@ -181,6 +182,7 @@ class SheetDialog(QDialog):
         row.addWidget(self.remove_button)
         row.addWidget(hint, 1)
         row.addWidget(self.value_total)
+        row.addSpacing(16)
         row.addWidget(self.count)
         return row
 

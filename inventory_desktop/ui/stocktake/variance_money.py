@@ -36,8 +36,10 @@ def plan_summary(plan: services.CommitPlan, symbol: str) -> str:
     if not plan.changes:
         return "Nothing to post, so no value changes."
     lost, gained = plan.value_lost, plan.value_gained
-    text = (f"<b>Variance in money: {signed_money(lost + gained, symbol)}</b> "
-            f"(lost {money_text(-lost, symbol)}, found {money_text(gained, symbol)}), "
+    parts = [f"{word} {money_text(abs(amount), symbol)}"
+             for word, amount in (("lost", lost), ("found", gained)) if amount]
+    sides = f" ({', '.join(parts)})" if len(parts) > 1 else ""
+    text = (f"<b>Variance in money: {signed_money(lost + gained, symbol)}</b>{sides}, "
             "at each item's average cost now.")
     unknown = plan.value_not_known
     if unknown:
