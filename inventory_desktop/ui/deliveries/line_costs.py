@@ -14,6 +14,7 @@ from decimal import Decimal
 from ...errors import ValidationError
 from ...money import to_money, value_of
 from ...services import validation
+from ..common.formatting import money_text, unit_cost_text
 
 UNIT_COST, TOTAL = "unit_cost", "total"
 
@@ -72,3 +73,28 @@ def sheet_value(values: Iterable[LineValue | None]) -> SheetValue:
         elif line == LineValue():
             uncosted += 1
     return SheetValue(total, costed, uncosted)
+
+
+def typed_cost(unit_cost: str, total: str, which: str, text: str) -> tuple[str, str]:
+    """(unit cost, total) once `text` is typed as `which`: one clears the other, blank nothing."""
+    if which == UNIT_COST:
+        return text, "" if text else total
+    return "" if text else unit_cost, text
+
+
+def cost_text(value: LineValue, typed: str, which: str, unit: str, symbol: str) -> str:
+    """A cost cell as shown: money when it reads as money, else what was typed."""
+    if value.problem or not unit:
+        return typed
+    if which == UNIT_COST:
+        return unit_cost_text(value.unit_cost, unit, symbol)
+    return "" if value.value is None else money_text(value.value, symbol)
+
+
+def worked_out(unit_cost: str, total: str, which: str) -> str:
+    """Why a cost cell shows a figure nobody typed in it ('' when it was typed)."""
+    if which == UNIT_COST and total and not unit_cost:
+        return "Worked out from the line total and the quantity."
+    if which == TOTAL and unit_cost and not total:
+        return "Worked out from the unit cost and the quantity."
+    return ""

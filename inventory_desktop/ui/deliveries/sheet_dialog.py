@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -34,9 +32,8 @@ from ...errors import DatabaseBusyError, InventoryError, LinesRefusedError, Vali
 from ...services import ItemRow, LineInput, SupplierRow
 from ...vocabulary import DEDUCT_REASONS
 from ..common.form_marks import MarkedField, banner_label
-from ..common.formatting import money_text
 from ..common.operations import BUSY_MESSAGE
-from ..shell import data_files
+from . import delivery_costs as costs
 from .sheet_model import SheetLinesModel
 from .sheet_view import SheetView
 
@@ -72,11 +69,6 @@ _KINDS = {
                        "e.g. 24 Nov dinner", True,
                        ("waste", *(reason for reason in DEDUCT_REASONS if reason != "waste"))),
 }
-WITH_COSTS_SETTING = "deliveries/with_costs"
-_PLAIN_HINT = ("Enter moves on; Delete removes the line under the cursor; "
-               "Ctrl+Enter books the sheet.")
-_COSTS_HINT = ("Enter: item → quantity → unit cost → next line. For the invoice line's total "
-               "instead, Tab past the unit cost. Delete removes a line; Ctrl+Enter books.")
 
 
 class SheetDialog(QDialog):
@@ -126,13 +118,8 @@ class SheetDialog(QDialog):
         self.reference.returnPressed.connect(self.view_start)
         self.reference.textEdited.connect(lambda _text: self._reference_mark.mark(""))
         self._reference_mark = MarkedField(self.reference, self)
-        self.supplier = QComboBox(self)
-        self.supplier.addItem("—", None)
-        for supplier in suppliers:
-            self.supplier.addItem(supplier.name, supplier.id)
-        self.with_costs = QCheckBox("With &costs: Enter goes on to each line's unit cost", self)
-        self.with_costs.setChecked(self._is_delivery and bool(
-            data_files.settings().value(WITH_COSTS_SETTING, False, type=bool)))
+        self.supplier = costs.supplier_chooser(self, suppliers)
+        self.with_costs = costs.with_costs_box(self, offered=self._is_delivery)
         self.delivered_on = QDateEdit(QDate.currentDate(), self)
         self.delivered_on.setCalendarPopup(True)
         self.delivered_on.setMaximumDate(QDate.currentDate())
@@ -174,8 +161,7 @@ class SheetDialog(QDialog):
         hint.setWordWrap(True)
         self.hint = hint
         self.value_total = QLabel(self)
-        self.value_total.setToolTip("Lines without a cost enter at the item's average cost "
-                                    "(its standard cost when none is on hand).")
+        self.value_total.setToolTip(costs.VALUE_TIP)
         self.with_costs.toggled.connect(self._costs_chosen)
         self._costs_chosen(self.with_costs.isChecked(), remember=False)
         row = QHBoxLayout()
@@ -188,9 +174,9 @@ class SheetDialog(QDialog):
 
     def _costs_chosen(self, with_costs: bool, *, remember: bool = True) -> None:
         self.view.set_with_costs(with_costs)
-        self.hint.setText(_COSTS_HINT if with_costs else _PLAIN_HINT)
+        self.hint.setText(costs.COSTS_HINT if with_costs else costs.PLAIN_HINT)
         if remember:
-            data_files.settings().setValue(WITH_COSTS_SETTING, with_costs)
+            costs.remember_with_costs(with_costs)
 
     def _buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(
@@ -309,11 +295,5 @@ class SheetDialog(QDialog):
         self._show_line_problem()
 
     def _show_value(self) -> None:
-        worth = self.model.value()
-        text = ""
-        if worth.costed:
-            text = f"Value {money_text(worth.total, self._symbol)}"
-            if worth.uncosted:
-                text += f" · {worth.uncosted} without a cost"
-        self.value_total.setText(text)
+        self.value_total.setText(costs.value_text(self.model.value(), self._symbol))
         self.value_total.setVisible(self._is_delivery)

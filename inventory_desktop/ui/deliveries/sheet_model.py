@@ -27,10 +27,11 @@ from ...errors import ValidationError
 from ...quantity import to_decimal
 from ...services import ItemRow, LineInput, validation
 from ...vocabulary import REASON_LABELS
-from ..common.formatting import money_text, quantity_text, unit_cost_text
+from ..common.formatting import quantity_text
 from ..common.item_words import item_label
+from . import line_costs as costs
 from .item_finder import ItemFinder
-from .line_costs import UNIT_COST, LineValue, SheetValue, line_value, sheet_value
+from .line_costs import TOTAL, UNIT_COST, LineValue, SheetValue
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PROBLEM = QColor("#a93226")
@@ -91,11 +92,8 @@ class SheetLinesModel(QAbstractTableModel):
 
     def value(self) -> SheetValue:
         """What the filled lines are worth, as far as their costs were typed."""
-        return sheet_value(value if not line.empty else None
+        return costs.sheet_value(value if not line.empty else None
                            for line, value in zip(self._rows, self._values, strict=True))
-
-    def line_value(self, row: int) -> LineValue:
-        return self._values[row]
 
     def filled_count(self) -> int:
         return sum(not line.empty for line in self._rows)
@@ -242,31 +240,25 @@ class SheetLinesModel(QAbstractTableModel):
             return on_hand  # nothing to add up yet
         return f"{on_hand} → {quantity_text(self._afters[row], item.unit)}"
 
+    def _which(self, column: int) -> str:
+        return UNIT_COST if column == self.unit_cost_column else TOTAL
+
     def _with_cost(self, line: SheetRow, column: int, text: str) -> SheetRow:
-        # One cost per line: typing one clears the other; leaving a cell blank clears nothing.
-        if column == self.unit_cost_column:
-            return dataclasses.replace(line, unit_cost=text, total="" if text else line.total,
-                                       refusal="")
-        return dataclasses.replace(line, total=text, unit_cost="" if text else line.unit_cost,
-                                   refusal="")
+        unit_cost, total = costs.typed_cost(line.unit_cost, line.total, self._which(column), text)
+        return dataclasses.replace(line, unit_cost=unit_cost, total=total, refusal="")
 
     def _cost_text(self, row: int, line: SheetRow, column: int, editing: bool) -> str:
-        typed = line.unit_cost if column == self.unit_cost_column else line.total
-        value = self._values[row]
-        if editing or value.problem:
+        which = self._which(column)
+        typed = line.unit_cost if which == UNIT_COST else line.total
+        if editing:
             return typed
         unit = line.item.unit if line.item else ""
-        if column == self.unit_cost_column:
-            return unit_cost_text(value.unit_cost, unit, self.symbol) if unit else typed
-        return "" if value.value is None else money_text(value.value, self.symbol)
+        return costs.cost_text(self._values[row], typed, which, unit, self.symbol)
 
     def _worked_out(self, line: SheetRow, column: int) -> str:
-        """Why a cost cell shows a figure nobody typed in it ('' when it was typed)."""
-        if column == self.unit_cost_column and line.total and not line.unit_cost:
-            return "Worked out from the line total and the quantity."
-        if column == self.total_column and line.unit_cost and not line.total:
-            return "Worked out from the unit cost and the quantity."
-        return ""
+        if column not in (self.unit_cost_column, self.total_column):
+            return ""
+        return costs.worked_out(line.unit_cost, line.total, self._which(column))
 
     def _marked_columns(self, row: int) -> tuple[int, ...]:
         value = self._values[row]
@@ -290,7 +282,7 @@ class SheetLinesModel(QAbstractTableModel):
         # One pass: each line's After continues the earlier lines of its item.
         running: dict[int, Decimal] = {}
         self._afters, self._problems = [], []
-        self._values = [line_value(line.quantity, line.unit_cost, line.total)
+        self._values = [costs.line_value(line.quantity, line.unit_cost, line.total)
                         for line in self._rows]
         for line, value in zip(self._rows, self._values, strict=True):
             after = None
