@@ -93,7 +93,7 @@ class SheetLinesModel(QAbstractTableModel):
     def value(self) -> SheetValue:
         """What the filled lines are worth, as far as their costs were typed."""
         return costs.sheet_value(value if not line.empty else None
-                           for line, value in zip(self._rows, self._values, strict=True))
+                                 for line, value in zip(self._rows, self._values, strict=True))
 
     def filled_count(self) -> int:
         return sum(not line.empty for line in self._rows)
@@ -169,7 +169,7 @@ class SheetLinesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == self.problem_column:
             return _PROBLEM
         if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
-            worked_out = self._worked_out(line, column)
+            worked_out = self._worked_out(index.row(), line, column)
             if worked_out:
                 return _WORKED_OUT if role == Qt.ItemDataRole.ForegroundRole else worked_out
         if role == Qt.ItemDataRole.BackgroundRole and problem and column in (
@@ -204,7 +204,7 @@ class SheetLinesModel(QAbstractTableModel):
             line = dataclasses.replace(line, quantity=value.strip(), refusal="")
         elif column == self.reason_column and value in self.reasons:
             line = dataclasses.replace(line, reason=value, refusal="")
-        elif column in (self.unit_cost_column, self.total_column) and column >= 0:
+        elif column in (self.unit_cost_column, self.total_column):
             line = self._with_cost(line, column, value.strip())
         else:
             return False
@@ -255,8 +255,8 @@ class SheetLinesModel(QAbstractTableModel):
         unit = line.item.unit if line.item else ""
         return costs.cost_text(self._values[row], typed, which, unit, self.symbol)
 
-    def _worked_out(self, line: SheetRow, column: int) -> str:
-        if column not in (self.unit_cost_column, self.total_column):
+    def _worked_out(self, row: int, line: SheetRow, column: int) -> str:
+        if column not in (self.unit_cost_column, self.total_column) or self._values[row].problem:
             return ""
         return costs.worked_out(line.unit_cost, line.total, self._which(column))
 
