@@ -228,6 +228,23 @@ def book_many(bookings: list[Booking], *, actor: str, notes: str,
     return sorted(_alerted(items) - alerted)
 
 
+def value_bookings(bookings: list[Booking]) -> list[Valued]:
+    """What book_many would record of each booking's value, booking nothing.
+
+    The same reads and the same rule, movement after movement: a stocktake's
+    variance in money before it is committed.
+    """
+    stock = _stock_of(sorted({booking.item_id for booking in bookings}))
+    values = []
+    for item_id, change, _kind, _reason in bookings:
+        name, before, standard_cost = stock[item_id]
+        valued = value_movement(before, change, empty_item_cost=_empty_item_cost(
+            item_id, before, standard_cost, change))
+        stock[item_id] = (name, Stock(before.balance + change, valued.after), standard_cost)
+        values.append(valued)
+    return values
+
+
 def _stock_of(items: list[int]) -> dict[int, tuple[str, Stock, int | None]]:
     stock = {}
     for chunk in _chunks(items):
