@@ -142,11 +142,11 @@ def _run_command(args: argparse.Namespace) -> int:
         say(f"inventory: note: {notice}", f"note: {notice}")
     services.start_daily_backup(info.path)
     services.add_low_stock_listener(_warn_low_stock)
-    db.database.on_waiting = _say_waiting
+    db.set_waiting_notice(_say_waiting)
     try:
         return args.handler(args) or EXIT_OK
     finally:
-        db.database.on_waiting = None
+        db.set_waiting_notice(None)
         services.remove_low_stock_listener(_warn_low_stock)
         db.close_database()
 

@@ -156,7 +156,7 @@ def _refuse_archived(plan: CommitPlan) -> None:
     for start in range(0, len(items), 500):  # SQLite's bound parameters are limited
         chunk = items[start:start + 500]
         archived += [name for (name,) in database.execute_sql(
-            f"SELECT name FROM stock_item WHERE is_active = 0 AND id IN "
+            f"SELECT name FROM stock_item WHERE NOT is_active AND id IN "
             f"({','.join('?' * len(chunk))}) ORDER BY name", chunk)]
     if archived:
         raise ConflictError(

@@ -32,7 +32,7 @@ SELECT i.id, i.sku, i.name, i.current_value, m.value_after
   FROM stock_item AS i
   LEFT JOIN stock_movement AS m
     ON m.id = (SELECT max(id) FROM stock_movement WHERE stock_item_id = i.id)
- WHERE i.current_value IS NOT m.value_after
+ WHERE i.current_value IS DISTINCT FROM m.value_after
  ORDER BY i.id
 """
 
