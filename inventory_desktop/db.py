@@ -21,7 +21,16 @@ from typing import Any
 
 import peewee
 
-from . import backup_record, clock, migrations, schema_check, seal, seal_store, sqlite_errors
+from . import (
+    backup_record,
+    clock,
+    file_checks,
+    migrations,
+    schema_check,
+    seal,
+    seal_store,
+    sqlite_errors,
+)
 from .errors import (
     DatabaseBusyError,
     DataFileError,
@@ -256,9 +265,44 @@ def _open_server(url: str) -> DataFileInfo:
     return _info
 
 
+def compiled(query: Any) -> tuple[str, list[Any]]:
+    """A peewee query's SQL in the services' own dialect (SQLite's), for db.run."""
+    return _file_db.get_sql_context().sql(query).query()
+
+
 def set_waiting_notice(notice: Callable[[], None] | None) -> None:
     """Call `notice()` once when a write has waited a second for another program's."""
     _file_db.on_waiting = notice
+
+
+def structure_problems() -> list[tuple[str, str]]:
+    """verify's first look: (check, sentence) for what is wrong with the database itself.
+
+    A file: SQLite's integrity and foreign keys, the schema against this
+    version's, a name left in write_context. A server: its catalog (every
+    rule present and switched on, nobody else's, owned by inventory_owner).
+    """
+    if _server is not None:
+        from . import pg_checks
+
+        execute = _server.server_db.connection().execute
+        return [("schema", problem) for problem in pg_checks.catalog_problems(execute)]
+    return file_checks.structure_problems(_file_db.execute_sql, current_file().schema_version)
+
+
+def numbering_counters() -> list[tuple[str, int]]:
+    """(table, counter) for each id counter: the next id of a table comes after it."""
+    if _server is not None:
+        return [(name.removesuffix("_id_seq"), value) for name, value in _server.server_db
+                .connection().execute(
+                    "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s "
+                    "AND last_value IS NOT NULL", (_server.SCHEMA,))]
+    return file_checks.numbering_counters(_file_db.execute_sql)
+
+
+def seals_kept() -> bool:
+    """Whether writes are sealed here: a file's are; a server relies on its privileges."""
+    return _server is None
 
 
 def is_server() -> bool:

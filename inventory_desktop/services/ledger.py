@@ -353,7 +353,7 @@ def _alert_raised(item_id: int) -> bool:
 @functools.cache
 def _movement_by_id_sql() -> str:
     # Compiled once from the same query get_movement uses, so the columns match.
-    sql, params = movement_query().where(StockMovement.id == 0).limit(1).sql()
+    sql, params = db.compiled(movement_query().where(StockMovement.id == 0).limit(1))
     assert params == [0, 1], params
     return sql
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import collections
 
-from .. import clock
+from .. import clock, db
 from ..db import NUMBERING_LIMIT, database
 from ..quantity import format_units
 from .rows import Finding
@@ -64,7 +64,7 @@ SELECT h.id, h.sku, h.name
 _MOVEMENT_TIMES = f"""
 SELECT id, created_at, previous FROM (
     SELECT id, created_at, LAG(created_at) OVER (ORDER BY id) AS previous
-      FROM stock_movement)
+      FROM stock_movement) AS dated
  WHERE NOT ({_WELL_FORMED.format("created_at")})
     OR (created_at < previous AND {_WELL_FORMED.format("previous")})
  ORDER BY id
@@ -81,7 +81,6 @@ SELECT 'stock_item', max(id) FROM stock_item
 UNION ALL SELECT 'stock_movement', max(id) FROM stock_movement
 UNION ALL SELECT 'stock_item_history', max(history_id) FROM stock_item_history
 UNION ALL SELECT 'audit_log', max(id) FROM audit_log
-UNION ALL SELECT name, seq FROM sqlite_sequence
 """
 MAX_LISTED = 20
 
@@ -156,7 +155,7 @@ def numbering_findings() -> list[Finding]:
     return [
         Finding("numbering", f"{table} has reached id {highest}, beyond the {NUMBERING_LIMIT} "
                              "this program allows: new rows may no longer be numbered")
-        for table, highest in database.execute_sql(_TOO_HIGH)
+        for table, highest in [*database.execute_sql(_TOO_HIGH), *db.numbering_counters()]
         if isinstance(highest, int) and highest > NUMBERING_LIMIT
     ]
 
