@@ -429,6 +429,10 @@ def backup_to(destination: str | os.PathLike[str]) -> Path:
     beside it (`NAME.seal.json`, with the keys of its seals) and in this
     installation's anchors.
     """
+    if _server is not None:
+        raise DataFileError(
+            "A server's database is backed up on the server, with pg_dump (see the README's "
+            "server section), not copied by a terminal.")
     target = resolved_path(destination)
     _refuse_backup_target(target)
     try:

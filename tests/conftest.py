@@ -43,7 +43,8 @@ BACKENDS = ("sqlite", "postgresql")
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        both = metafunc.definition.get_closest_marker("both_backends") is not None
+        both = (metafunc.definition.get_closest_marker("both_backends") is not None
+                and metafunc.definition.get_closest_marker("sqlite_only") is None)
         metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1])
 
 
@@ -91,6 +92,24 @@ def data_file(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> I
     target.admin = pg_server_module.admin_url(server, name)
     try:
         db.open_database(target)
+        yield target  # type: ignore[misc]
+    finally:
+        db.close_database()
+        pg_server_module.drop_database(server, name)
+
+
+@pytest.fixture
+def new_target(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """Where a test's commands will keep their data: a file not made yet, or an empty
+    server database (with the schema, not opened)."""
+    if backend == "sqlite":
+        yield tmp_path / "inventory.sqlite3"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = pg_server_module.new_database(server)
+    target = ServerDatabase(pg_server_module.login_url(server, name))
+    target.admin = pg_server_module.admin_url(server, name)
+    try:
         yield target  # type: ignore[misc]
     finally:
         db.close_database()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections import defaultdict
@@ -18,12 +17,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inventory_desktop import clock, db, services
 from inventory_desktop.errors import InventoryError, ValidationError
 from inventory_desktop.quantity import to_decimal
+
+# Runs on a SQLite file and on a PostgreSQL server's database.
+pytestmark = pytest.mark.both_backends
 
 ITEMS = ("Flour", "Butter", "Eggs")
 
@@ -33,7 +36,7 @@ def _money(units: int) -> Decimal:
 
 
 def _ledger(path: Path) -> list[tuple]:
-    connection = sqlite3.connect(path)
+    connection = raw(path)
     try:
         return connection.execute(
             "SELECT id, stock_item_id, movement_type, reason, reference_type, reference_id, "

@@ -138,9 +138,12 @@ def _run_command(args: argparse.Namespace) -> int:
     info = db.open_database(where, create=creates)
     if info.created:
         say(f"Created a new data file at {info.path}.")
-    for notice in [*info.notices, *services.backup_warnings(info.path)]:
+    # A server's database is backed up on the server (pg_dump), not by each terminal.
+    backups = [] if info.server else services.backup_warnings(info.path)
+    for notice in [*info.notices, *backups]:
         say(f"inventory: note: {notice}", f"note: {notice}")
-    services.start_daily_backup(info.path)
+    if not info.server:
+        services.start_daily_backup(info.path)
     services.add_low_stock_listener(_warn_low_stock)
     db.set_waiting_notice(_say_waiting)
     try:
