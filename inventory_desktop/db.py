@@ -335,9 +335,17 @@ def lock_items(item_ids: Sequence[int]) -> None:
 
     A file has one writer at a time already; on a server, two terminals'
     writes on the same items then take their turn instead of deadlocking.
+    A write that touches several items locks them all first.
     """
     if _server is not None:
-        _server.lock_items(list(item_ids))
+        _server.lock_rows("stock_item", list(item_ids))
+
+
+def lock_stocktake(stocktake_id: int) -> None:
+    """Lock a stocktake for the rest of the write (a no-op on a file): a second
+    terminal committing it waits, then finds it committed."""
+    if _server is not None:
+        _server.lock_rows("stocktake", [stocktake_id])
 
 
 def lock_operation_key(op_key: str) -> None:

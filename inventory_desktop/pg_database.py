@@ -113,17 +113,17 @@ def change_token() -> int:
     return int(row[0])
 
 
-def lock_items(item_ids: list[int]) -> None:
-    """Lock these items' rows, in id order, for the rest of the transaction.
+def lock_rows(table: str, row_ids: list[int]) -> None:
+    """Lock these rows, in id order, for the rest of the transaction.
 
     Every write that touches several items takes their locks in one order, so
     two terminals' writes cannot deadlock; writes on other items do not wait.
     """
-    ids = sorted(set(item_ids))
+    ids = sorted(set(row_ids))
     for start in range(0, len(ids), 1000):
         chunk = ids[start:start + 1000]
         server_db.execute_sql(
-            f"SELECT id FROM stock_item WHERE id IN ({','.join('?' * len(chunk))}) "
+            f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))}) "
             "ORDER BY id FOR NO KEY UPDATE", tuple(chunk)).fetchall()
 
 

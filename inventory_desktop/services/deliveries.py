@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import db
 from ..errors import ConflictError, LinesRefusedError, ValidationError
 from ..models import StockItem
 from ..quantity import MAX_UNITS, format_units
@@ -102,6 +103,7 @@ def _book_sheet(
         earlier = _replayed_sheet(key, sheet, parsed, ref)
         if earlier is not None:
             return earlier
+        db.lock_items([line.item_id for line in parsed if line.item_id in ROW_IDS])
         _refuse_stock_problems(parsed)
         if supplier_id is not None:
             require_active_supplier(supplier_id)

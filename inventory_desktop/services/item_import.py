@@ -222,6 +222,7 @@ def _insert_item_sql() -> str:
 
 
 def _apply(rows: list[ImportRow], parsed: list[ParsedRow], actor: str) -> None:
+    db.lock_items([row.item_id for row in rows if row.action == "update"])
     by_line = {row.line: row for row in parsed}
     execute = db.run
     insert = _insert_item_sql() + " RETURNING id"

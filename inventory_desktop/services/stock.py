@@ -6,6 +6,7 @@ Each function is one user action and one IMMEDIATE transaction; with
 
 from __future__ import annotations
 
+from .. import db
 from ..errors import ConflictError, InsufficientStockError, ValidationError
 from ..models import StockMovement
 from ..money import value_of
@@ -111,6 +112,9 @@ def reverse_movement(
                            reference=(REVERSAL, str(original.id)))
         if earlier is not None:
             return earlier
+        # Another terminal may be reversing it right now: its item's lock
+        # makes this one wait, then see that reversal.
+        db.lock_items([original.item_id])
         _refuse_second_reversal(original)
         try:
             movement, went_low = append_movement(

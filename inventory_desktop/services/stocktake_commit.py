@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import clock
+from .. import clock, db
 from ..db import database
 from ..errors import ConflictError, ValidationError
 from ..models import Stocktake
@@ -113,6 +113,7 @@ def commit_stocktake(
     """
     choice = _choice(uncounted)
     with writing(user) as actor:
+        db.lock_stocktake(stocktake_id)  # a second terminal's commit waits, then finds it done
         stocktake = require_open(stocktake_id)
         counts = stocktake_counts(stocktake_id)
         _refuse_nothing_counted(counts)
