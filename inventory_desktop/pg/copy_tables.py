@@ -1,0 +1,201 @@
+"""What copy-to copies, and copying it: table by table with COPY, rules off, ids kept.
+
+The tables are the ones the data file and the server schema share; their
+order follows the server's foreign keys (suppliers before items before
+movements); every column is named on both sides. Flags go over as 0/1,
+which PostgreSQL's boolean input reads as false/true (any other value is
+refused, not rounded). The login a server records beside history and audit
+(db_user) is left NULL: these rows were written in the file, not by a login.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from .. import pg_migrations
+from ..errors import InventoryError
+from .source_file import SourceFile, SourceTable
+
+# Tables only a server database has: its identity, its migrations, and where it came from.
+SERVER_ONLY = frozenset({"database_identity", "schema_migration", "copied_from"})
+# Server columns a data file has no counterpart for: copied as NULL.
+NULL_COLUMNS = frozenset({"db_user"})
+_COPY_LINE = re.compile(r"\bline (\d+)")
+
+
+class CopyRefusedError(InventoryError):
+    """copy-to will not copy this file to this database; nothing was written to either."""
+
+
+@dataclass(frozen=True)
+class CopiedTable:
+    """One table as copied: the file's columns, then the server-only ones (NULL)."""
+
+    source: SourceTable
+    columns: tuple[str, ...]
+    booleans: tuple[int, ...]  # positions of the server's boolean columns
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def nulls(self) -> tuple[None, ...]:
+        return (None,) * (len(self.columns) - len(self.source.columns))
+
+
+def plan(connection: Any, source: SourceFile) -> list[CopiedTable]:
+    """The shared tables in the order their foreign keys allow; a sentence on any mismatch."""
+    server = _server_columns(connection)
+    files = source.tables()
+    unknown = sorted(set(files) - set(server))
+    missing = sorted(set(server) - set(files) - SERVER_ONLY)
+    if unknown or missing:
+        raise CopyRefusedError(
+            f"The data file and the server's schema do not hold the same tables (only in "
+            f"the file: {', '.join(unknown) or 'none'}; only on the server: "
+            f"{', '.join(missing) or 'none'}): another program may have changed the file; "
+            "run 'inventory verify' on it. Nothing was copied.")
+    tables = {name: _copied(files[name], server[name]) for name in files}
+    return [tables[name] for name in _dependency_order(connection, sorted(tables))]
+
+
+def refuse_unless_empty(connection: Any, tables: list[CopiedTable], where: str) -> None:
+    """Refuse, naming them, when any of the tables (or copied_from) already holds rows."""
+    names = [table.name for table in tables] + ["copied_from"]
+    holding = [name for name in names if connection.execute(
+        sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(name))).fetchone()[0]]
+    if holding:
+        raise CopyRefusedError(
+            f"{where} already holds data (rows in {', '.join(holding)}); copy-to only fills "
+            "an empty database, so that nothing is mixed or overwritten. It was left as it was.")
+
+
+def lock(connection: Any, tables: list[CopiedTable]) -> None:
+    """Keep every other session from writing the tables until the copy commits (reads go on)."""
+    names = sql.SQL(", ").join(sql.Identifier(table.name) for table in tables)
+    connection.execute(sql.SQL("LOCK TABLE {}, copied_from IN EXCLUSIVE MODE").format(names))
+
+
+def set_rules(connection: Any, tables: list[CopiedTable], *, enabled: bool) -> None:
+    """Switch our own triggers (never the foreign keys' system triggers) off or on again."""
+    verb = sql.SQL("ENABLE" if enabled else "DISABLE")
+    for table in tables:
+        connection.execute(sql.SQL("ALTER TABLE {} {} TRIGGER USER").format(
+            sql.Identifier(table.name), verb))
+
+
+def copy_table(connection: Any, source: SourceFile, table: CopiedTable) -> int:
+    """COPY every row of the table from the file; the number of rows."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, table.columns)))
+    count = 0
+    nulls = table.nulls
+    try:
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            write = copy.write_row
+            for row in source.rows(table.source):
+                write(row + nulls if nulls else row)
+                count += 1
+    except (psycopg.DataError, psycopg.IntegrityError) as exc:
+        raise _refused_row(source, table, exc) from exc
+    return count
+
+
+def move_numbering_past(connection: Any, source: SourceFile, tables: list[CopiedTable]) -> None:
+    """Set every table's id sequence past its highest id, and past any id the file handed out.
+
+    The server then never hands out an id again that the file used (a deleted
+    item's id, say, whose history stays), as SQLite's AUTOINCREMENT would not.
+    """
+    handed_out = source.highest_ids()
+    for table, column, sequence in connection.execute(_SEQUENCES).fetchall():
+        if table not in {t.name for t in tables}:
+            continue
+        highest = connection.execute(sql.SQL("SELECT max({}) FROM {}").format(
+            sql.Identifier(column), sql.Identifier(table))).fetchone()[0]
+        value = max(highest or 0, handed_out.get(table, 0))
+        if value:
+            connection.execute("SELECT setval(%s, %s)", (sequence, value))
+
+
+def _server_columns(connection: Any) -> dict[str, dict[str, str]]:
+    columns: dict[str, dict[str, str]] = {}
+    for table, column, type_name in connection.execute(_COLUMNS, (pg_migrations.SCHEMA,)):
+        columns.setdefault(table, {})[column] = type_name
+    return columns
+
+
+def _copied(source: SourceTable, server: dict[str, str]) -> CopiedTable:
+    only_file = [column for column in source.columns if column not in server]
+    only_server = [column for column in server
+                   if column not in source.columns and column not in NULL_COLUMNS]
+    if only_file or only_server:
+        raise CopyRefusedError(
+            f"The data file's table {source.name} and the server's do not have the same "
+            f"columns (only in the file: {', '.join(only_file) or 'none'}; only on the "
+            f"server: {', '.join(only_server) or 'none'}); run 'inventory verify' on the "
+            "file. Nothing was copied.")
+    columns = source.columns + tuple(column for column in server if column in NULL_COLUMNS)
+    booleans = tuple(index for index, column in enumerate(columns)
+                     if server[column] == "boolean")
+    return CopiedTable(source, columns, booleans)
+
+
+def _dependency_order(connection: Any, names: list[str]) -> list[str]:
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for name in names:
+        sorter.add(name)
+    for table, referenced in connection.execute(_REFERENCES, (pg_migrations.SCHEMA,)):
+        if table in names and referenced in names and table != referenced:
+            sorter.add(table, referenced)
+    return list(sorter.static_order())
+
+
+def _refused_row(source: SourceFile, table: CopiedTable, exc: psycopg.Error) -> CopyRefusedError:
+    # The server names the COPY's line; the line is the row's place in key order.
+    match = _COPY_LINE.search(exc.diag.context or "")
+    key = source.key_at(table.source, int(match.group(1))) if match else None
+    which = f"row {key}" if key else "a row"
+    reason = exc.diag.message_primary or str(exc)
+    return CopyRefusedError(
+        f"The data file's {table.name} {which} cannot be copied: the server refused it "
+        f"({reason}). Run 'inventory verify' on the file. Nothing was copied.")
+
+
+_COLUMNS = """
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+  FROM pg_attribute AS a
+  JOIN pg_class AS c ON c.oid = a.attrelid
+  JOIN pg_namespace AS n ON n.oid = c.relnamespace
+ WHERE n.nspname = %s AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY c.relname, a.attnum
+"""
+
+_REFERENCES = """
+SELECT c.relname, r.relname
+  FROM pg_constraint AS k
+  JOIN pg_class AS c ON c.oid = k.conrelid
+  JOIN pg_class AS r ON r.oid = k.confrelid
+  JOIN pg_namespace AS n ON n.oid = k.connamespace
+ WHERE k.contype = 'f' AND n.nspname = %s
+"""
+
+# Every column that draws its numbers from a sequence: identity columns, and
+# stock_movement.id (numbered by its trigger from a sequence it owns).
+_SEQUENCES = """
+SELECT c.relname, a.attname, pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname),
+                                                    a.attname)
+  FROM pg_attribute AS a
+  JOIN pg_class AS c ON c.oid = a.attrelid
+  JOIN pg_namespace AS n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'inventory' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+   AND pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL
+ ORDER BY 1, 2
+"""

@@ -1,0 +1,159 @@
+"""The data file copy-to reads: opened read-only, one snapshot, at the newest schema.
+
+Every read happens in one read transaction, so the copy and the row-by-row
+comparison see the file as it was at one moment, whatever another program
+writes meanwhile (WAL keeps that snapshot for us).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import file_identity, migrations
+from ..errors import DataFileError, RefusedFileError
+from ..sqlite_errors import translate_sqlite_errors
+
+# Tables only a data file needs: who acts (a transaction-local setting on a
+# server), the seals (privileges there) and the file's identity (recorded in
+# copied_from). SQLite's own tables start with sqlite_.
+SQLITE_ONLY = frozenset({"write_context", "seal", "seal_range", "data_file"})
+BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """One table of the file as copy-to reads it: its columns and its key, in file order."""
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+
+
+class SourceFile:
+    """A data file opened read-only, inside one read transaction until close()."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        _refuse_unusable(path)
+        with translate_sqlite_errors():
+            self._connection = sqlite3.connect(
+                f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
+            try:
+                self._connection.execute("BEGIN")
+                # The snapshot starts with the first read, not with BEGIN.
+                self.schema_version = self._one("PRAGMA user_version")
+                self._data_version = self._one("PRAGMA data_version")
+            except BaseException:
+                self._connection.close()
+                raise
+        self._refuse_old_schema()
+
+    def close(self) -> None:
+        """End the read transaction and close the file."""
+        self._connection.close()
+
+    def __enter__(self) -> SourceFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def changed_since_opened(self) -> bool:
+        """Whether another connection committed to the file since the snapshot was taken."""
+        with translate_sqlite_errors():
+            return self._one("PRAGMA data_version") != self._data_version
+
+    def file_id(self) -> tuple[str, str]:
+        """The file's own id and when it was made (data_file's one row)."""
+        with translate_sqlite_errors():
+            row = self._connection.execute(
+                "SELECT file_id, created_at FROM data_file WHERE id = 1").fetchone()
+        if row is None:
+            raise DataFileError(
+                f"{self.path} has lost its identity row (data_file), which only another "
+                "program could remove; run 'inventory verify' on it. Nothing was copied.")
+        return row
+
+    def tables(self) -> dict[str, SourceTable]:
+        """Every table of the file that holds the restaurant's data, by name."""
+        with translate_sqlite_errors():
+            names = [name for (name,) in self._connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")]
+            return {name: self._table(name) for name in names if name not in SQLITE_ONLY}
+
+    def _table(self, name: str) -> SourceTable:
+        info = self._connection.execute(f'PRAGMA table_info("{name}")').fetchall()
+        columns = tuple(row[1] for row in info)
+        key = tuple(row[1] for row in sorted(info, key=lambda row: row[5]) if row[5])
+        return SourceTable(name, columns, key)
+
+    def rows(self, table: SourceTable) -> Iterator[tuple]:
+        """The table's rows, ordered by its key, its columns in file order."""
+        listed = ", ".join(f'"{column}"' for column in table.columns)
+        ordered = ", ".join(f'"{column}"' for column in table.key)
+        with translate_sqlite_errors():
+            try:
+                cursor = self._connection.execute(
+                    f'SELECT {listed} FROM "{table.name}" ORDER BY {ordered}')
+                while batch := cursor.fetchmany(BATCH):
+                    yield from batch
+            except sqlite3.OperationalError as exc:
+                if "decode" not in str(exc).lower():
+                    raise
+                # Another program stored bytes that are not UTF-8 as text.
+                raise DataFileError(
+                    f"The data file's table {table.name} holds text that is not valid "
+                    f"UTF-8 ({exc}); run 'inventory verify' on it. Nothing was copied.") from exc
+
+    def key_at(self, table: SourceTable, place: int) -> str | None:
+        """The key of the table's row at `place` (from 1) in key order: "id 12"."""
+        listed = ", ".join(f'"{column}"' for column in table.key)
+        with translate_sqlite_errors():
+            row = self._connection.execute(
+                f'SELECT {listed} FROM "{table.name}" ORDER BY {listed} LIMIT 1 OFFSET ?',
+                (place - 1,)).fetchone()
+        return None if row is None else describe_key(table.key, row)
+
+    def highest_ids(self) -> dict[str, int]:
+        """Per table, the highest id the file ever handed out (sqlite_sequence), or its rows'."""
+        with translate_sqlite_errors():
+            numbered = dict(self._connection.execute("SELECT name, seq FROM sqlite_sequence"))
+            # A deleted item's id lives on in its history: never hand it out again.
+            (history_item,) = self._connection.execute(
+                "SELECT max(id) FROM stock_item_history").fetchone()
+        if history_item is not None:
+            numbered["stock_item"] = max(numbered.get("stock_item", 0), history_item)
+        return numbered
+
+    def _one(self, sql: str) -> int:
+        return self._connection.execute(sql).fetchone()[0]
+
+    def _refuse_old_schema(self) -> None:
+        newest = migrations.newest_version()
+        if self.schema_version == 0:
+            self.close()
+            raise RefusedFileError(f"{self.path} is empty: there is nothing to copy.")
+        if self.schema_version < newest:
+            self.close()
+            raise RefusedFileError(
+                f"{self.path} was last opened by an older version of the program (schema "
+                f"{self.schema_version}; this one works with schema {newest}). Open it once "
+                "with this program (the window, or a command such as 'inventory verify "
+                "--db FILE'), which upgrades it after making a backup; then copy it.")
+
+
+def describe_key(columns: tuple[str, ...], values: tuple) -> str:
+    """A row's key as a sentence names it: "id 12", "item_id 3, area_id 2"."""
+    return ", ".join(f"{column} {value!r}" if isinstance(value, str) else f"{column} {value}"
+                     for column, value in zip(columns, values, strict=True))
+
+
+def _refuse_unusable(path: Path) -> None:
+    # The header says whether the file is ours before SQLite may touch it.
+    if not file_identity.check_header(path, migrations.newest_version()):
+        raise DataFileError(f"There is no data file at {path}; nothing was copied.")
