@@ -66,7 +66,7 @@ def copy_to(url: str, data_file: str | os.PathLike[str], *,
             steps = _Steps()
             counts = _in_one_transaction(connection, address, source, steps, tell,
                                          (file_id, file_created_at, str(path)))
-        changed = source.changed_since_opened()
+        changed = source.finish()
     return CopyReport(path, file_id, address.where, tuple(counts),
                       time.perf_counter() - started, tuple(steps.taken), changed)
 
@@ -96,12 +96,14 @@ def _in_one_transaction(connection: Any, address: server.ServerAddress, source: 
             steps.done("prepare")
             counts = _copy(connection, source, tables, steps, tell)
             _record_origin(connection, source, origin)
-            tell("Checking the copy row by row…")
+            tell(f"Copied {sum(count for _, count in counts):,} rows; checking them row by "
+                 "row and the ledger…")
             for table in tables:
                 copy_checks.compare_table(connection, source, table)
             steps.done("compare")
             copy_checks.check_ledger(connection)
             steps.done("ledger checks")
+            tell("Committing…")
             committing = True
         steps.done("commit")
     except psycopg.OperationalError as exc:
@@ -142,9 +144,9 @@ def _become_owner(connection: Any, address: server.ServerAddress) -> None:
 def _copy(connection: Any, source: SourceFile, tables: list[CopiedTable], steps: _Steps,
           tell: Progress) -> list[tuple[str, int]]:
     copy_tables.set_rules(connection, tables, enabled=False)
+    tell(f"Copying {len(tables)} tables from {source.path}…")
     counts = []
     for table in tables:
-        tell(f"Copying {table.name}…")
         counts.append((table.name, copy_tables.copy_table(connection, source, table)))
         steps.done(f"copy {table.name}")
     copy_tables.move_numbering_past(connection, source, tables)

@@ -10,7 +10,6 @@ refused, not rounded). The login a server records beside history and audit
 
 from __future__ import annotations
 
-import graphlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,11 @@ from .source_file import SourceFile, SourceTable
 SERVER_ONLY = frozenset({"database_identity", "schema_migration", "copied_from"})
 # Server columns a data file has no counterpart for: copied as NULL.
 NULL_COLUMNS = frozenset({"db_user"})
+# The order the report lists the tables in, where the foreign keys leave a choice.
+READING_ORDER = ("supplier", "setting", "storage_area", "stock_item", "item_location",
+                 "stock_movement", "stock_item_history", "audit_log", "stocktake",
+                 "stocktake_area", "stocktake_count", "stocktake_explanation")
+_LISTED = 3
 _COPY_LINE = re.compile(r"\bline (\d+)")
 
 
@@ -72,9 +76,11 @@ def refuse_unless_empty(connection: Any, tables: list[CopiedTable], where: str) 
     holding = [name for name in names if connection.execute(
         sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(name))).fetchone()[0]]
     if holding:
+        more = len(holding) - _LISTED
+        listed = ", ".join(holding[:_LISTED]) + (f" and {more} more" if more > 0 else "")
         raise CopyRefusedError(
-            f"{where} already holds data (rows in {', '.join(holding)}); copy-to only fills "
-            "an empty database, so that nothing is mixed or overwritten. It was left as it was.")
+            f"{where} already holds data (rows in {listed}); copy-to only fills an empty "
+            "database, so that nothing is mixed or overwritten. It was left as it was.")
 
 
 def lock(connection: Any, tables: list[CopiedTable]) -> None:
@@ -149,13 +155,24 @@ def _copied(source: SourceTable, server: dict[str, str]) -> CopiedTable:
 
 
 def _dependency_order(connection: Any, names: list[str]) -> list[str]:
-    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-    for name in names:
-        sorter.add(name)
+    """Every table after the tables it refers to; otherwise in READING_ORDER, then by name."""
+    waiting: dict[str, set[str]] = {name: set() for name in names}
     for table, referenced in connection.execute(_REFERENCES, (pg_migrations.SCHEMA,)):
-        if table in names and referenced in names and table != referenced:
-            sorter.add(table, referenced)
-    return list(sorter.static_order())
+        if table in waiting and referenced in waiting and table != referenced:
+            waiting[table].add(referenced)
+    order: list[str] = []
+    while waiting:
+        ready = [name for name, needs in waiting.items() if not needs]
+        if not ready:  # a cycle of foreign keys: no schema of ours has one
+            raise CopyRefusedError(f"The server's tables refer to each other in a circle "
+                                   f"({', '.join(sorted(waiting))}); nothing was copied.")
+        first = min(ready, key=lambda name: (
+            READING_ORDER.index(name) if name in READING_ORDER else len(READING_ORDER), name))
+        order.append(first)
+        del waiting[first]
+        for needs in waiting.values():
+            needs.discard(first)
+    return order
 
 
 def _refused_row(source: SourceFile, table: CopiedTable, exc: psycopg.Error) -> CopyRefusedError:

@@ -8,6 +8,7 @@ writes meanwhile (WAL keeps that snapshot for us).
 from __future__ import annotations
 
 import sqlite3
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from urllib.parse import quote
 from .. import file_identity, migrations
 from ..errors import DataFileError, RefusedFileError
 from ..sqlite_errors import translate_sqlite_errors
+from ..wal_reader import committed_page_one
 
 # Tables only a data file needs: who acts (a transaction-local setting on a
 # server), the seals (privileges there) and the file's identity (recorded in
@@ -38,19 +40,22 @@ class SourceFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        _refuse_unusable(path)
+        # Refused from the header alone: SQLite, even read-only, leaves -wal and -shm behind.
+        _refuse_old_schema(path, _header_version(path))
         with translate_sqlite_errors():
             self._connection = sqlite3.connect(
                 f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
             try:
                 self._connection.execute("BEGIN")
-                # The snapshot starts with the first read, not with BEGIN.
-                self.schema_version = self._one("PRAGMA user_version")
+                # The snapshot starts with the first read of a table, not with BEGIN.
+                self._connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 self._data_version = self._one("PRAGMA data_version")
+                self.schema_version = self._one("PRAGMA user_version")
+                # The file may have been upgraded since its header was read; never downgraded.
+                _refuse_old_schema(path, self.schema_version)
             except BaseException:
                 self._connection.close()
                 raise
-        self._refuse_old_schema()
 
     def close(self) -> None:
         """End the read transaction and close the file."""
@@ -62,9 +67,11 @@ class SourceFile:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def changed_since_opened(self) -> bool:
-        """Whether another connection committed to the file since the snapshot was taken."""
+    def finish(self) -> bool:
+        """End the snapshot; whether another connection committed to the file since it began."""
         with translate_sqlite_errors():
+            # data_version stands still inside a read transaction: end it first.
+            self._connection.execute("COMMIT")
             return self._one("PRAGMA data_version") != self._data_version
 
     def file_id(self) -> tuple[str, str]:
@@ -133,18 +140,17 @@ class SourceFile:
     def _one(self, sql: str) -> int:
         return self._connection.execute(sql).fetchone()[0]
 
-    def _refuse_old_schema(self) -> None:
-        newest = migrations.newest_version()
-        if self.schema_version == 0:
-            self.close()
-            raise RefusedFileError(f"{self.path} is empty: there is nothing to copy.")
-        if self.schema_version < newest:
-            self.close()
-            raise RefusedFileError(
-                f"{self.path} was last opened by an older version of the program (schema "
-                f"{self.schema_version}; this one works with schema {newest}). Open it once "
-                "with this program (the window, or a command such as 'inventory verify "
-                "--db FILE'), which upgrades it after making a backup; then copy it.")
+
+def _refuse_old_schema(path: Path, version: int) -> None:
+    newest = migrations.newest_version()
+    if version == 0:
+        raise RefusedFileError(f"{path} is empty: there is nothing to copy.")
+    if version < newest:
+        raise RefusedFileError(
+            f"{path} was last opened by an older version of the program (schema {version}; "
+            f"this one works with schema {newest}). Open it once with this program (the "
+            "window, or a command such as 'inventory verify --db FILE'), which upgrades it "
+            "after making a backup; then copy it.")
 
 
 def describe_key(columns: tuple[str, ...], values: tuple) -> str:
@@ -153,7 +159,16 @@ def describe_key(columns: tuple[str, ...], values: tuple) -> str:
                      for column, value in zip(columns, values, strict=True))
 
 
-def _refuse_unusable(path: Path) -> None:
-    # The header says whether the file is ours before SQLite may touch it.
+def _header_version(path: Path) -> int:
+    """The file's schema version from its header, once the header says the file is ours."""
     if not file_identity.check_header(path, migrations.newest_version()):
         raise DataFileError(f"There is no data file at {path}; nothing was copied.")
+    # The main file's header can lag behind pages committed to the -wal file.
+    header = committed_page_one(path)
+    if header is None:
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(100)
+        except OSError as exc:
+            raise file_identity.path_problem(path, exc) from exc
+    return struct.unpack(">I", header[60:64])[0] if len(header) >= 64 else 0

@@ -38,7 +38,9 @@ def kitchen_file(path: Path, movements: int, *, bulk_items: int = 200) -> Path:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("BEGIN IMMEDIATE")
         have = connection.execute("SELECT count(*) FROM stock_movement").fetchone()[0]
-        first = connection.execute("SELECT max(id) FROM stock_item").fetchone()[0] + 1
+        # Past every id ever handed out: the deleted item's id is its history's.
+        first = connection.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'stock_item'").fetchone()[0] + 1
         connection.executemany(
             "INSERT INTO stock_item (id, name, sku, unit, low_stock_threshold, par_level) "
             "VALUES (?, ?, ?, 'kg', 100000, 400000)",

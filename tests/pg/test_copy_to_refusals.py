@@ -1,0 +1,176 @@
+"""copy-to's refusals: each a sentence, each leaving the database (and the file) exactly as it was.
+
+A refused copy into a database with nothing of ours in it leaves not even
+the schema behind: setting the database up is part of the copy's one
+transaction. The catalog (schemas, relations, triggers, roles, sequences)
+and every row are compared before and after.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from inventory_desktop.copy_to import copy_to
+from inventory_desktop.errors import DataFileError, RefusedFileError, ValidationError
+from inventory_desktop.pg.copy_tables import CopyRefusedError
+from inventory_desktop.pg_errors import (
+    LoginRefusedError,
+    PermissionRefusedError,
+    ServerUnreachableError,
+)
+
+from .conftest import ROOT
+from .copy_fixtures import catalog, make_kitchen, server_url
+from .pg_helpers import add_item, snapshot
+
+
+@pytest.fixture(scope="module")
+def kitchen_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_kitchen(tmp_path_factory.mktemp("small-kitchen"), 300)
+
+
+@pytest.fixture
+def kitchen(kitchen_original: Path, tmp_path: Path) -> Path:
+    """A copy of the small kitchen for this test alone (some tests change it)."""
+    path = tmp_path / "kitchen.sqlite3"
+    shutil.copy(kitchen_original, path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_password_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)  # server_url() may set it
+
+
+def _unchanged(database, refusal: type[Exception], match: str, url: str, path: Path) -> None:
+    """The copy is refused with `refusal` and the database is left exactly as it was."""
+    with database.connect() as connection:
+        before = catalog(connection), snapshot(connection)
+    with pytest.raises(refusal, match=match):
+        copy_to(url, path)
+    with database.connect() as connection:
+        assert (catalog(connection), snapshot(connection)) == before
+
+
+def test_a_database_holding_data_is_refused(pg_db, kitchen):
+    with pg_db.connect("app") as connection:
+        add_item(connection)
+    _unchanged(pg_db, CopyRefusedError, "already holds data [(]rows in stock_item, stock_item_history, audit_log[)]",
+               server_url(pg_db), kitchen)
+
+
+def test_a_file_at_an_older_schema_is_refused_and_left_byte_for_byte(pg_empty, tmp_path):
+    old = tmp_path / "schema3.sqlite3"
+    shutil.copy(ROOT / "tests" / "fixtures" / "schema3.sqlite3", old)
+    content = old.read_bytes()
+    _unchanged(pg_empty, RefusedFileError, "older version .* Open it once with this program",
+               server_url(pg_empty), old)
+    assert old.read_bytes() == content
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["schema3.sqlite3"]
+
+
+@pytest.mark.parametrize("address", [
+    "postgresql://postgres@/inventory?host=/nonexistent-folder",
+    "postgresql://postgres@127.0.0.1:1/inventory",
+])
+def test_an_unreachable_server_is_a_sentence(kitchen, address):
+    with pytest.raises(ServerUnreachableError, match="Cannot reach the database inventory on"):
+        copy_to(address, kitchen)
+
+
+@pytest.mark.parametrize(("login", "match"), [
+    ("nobody_at_all", "the server has no login 'nobody_at_all'"),
+    ("inventory_owner", "that role is a group, not a login"),
+])
+def test_a_login_the_server_refuses_changes_nothing(pg_empty, kitchen, login, match):
+    url = server_url(pg_empty).replace("postgresql://postgres@", f"postgresql://{login}@", 1)
+    if "postgresql://postgres@" not in server_url(pg_empty):
+        pytest.skip("the test server's admin login is not called postgres")
+    _unchanged(pg_empty, LoginRefusedError, match, url, kitchen)
+
+
+def test_a_login_without_the_owners_role_changes_nothing(pg_db, kitchen):
+    _unchanged(pg_db, PermissionRefusedError, "needs a login that is a member of inventory_owner",
+               server_url(pg_db, "app"), kitchen)
+
+
+def test_a_login_that_cannot_set_the_database_up_changes_nothing(pg_empty, kitchen):
+    _unchanged(pg_empty, DataFileError, "needs a login that may create roles",
+               server_url(pg_empty, "app"), kitchen)
+
+
+def test_a_row_the_server_refuses_stops_the_copy_and_leaves_no_schema(pg_empty, kitchen):
+    with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
+        supplier = file.execute("INSERT INTO supplier (name, created_at) VALUES "
+                                "('Odd Ltd', 'yesterday')").lastrowid
+    _unchanged(pg_empty, CopyRefusedError,
+               rf"supplier row id {supplier} cannot be copied: .*is_utc_time|supplier_created_at",
+               server_url(pg_empty), kitchen)
+    with pg_empty.connect() as connection:
+        assert connection.execute("SELECT to_regnamespace('inventory')").fetchone() == (None,)
+
+
+def test_a_row_that_would_not_come_back_the_same_rolls_everything_back(pg_empty, kitchen):
+    # Bytes where text belongs: the server stores their hex form, which the
+    # row-by-row comparison catches.
+    with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
+        audit = file.execute("INSERT INTO audit_log (table_name, row_id, action, changes, actor) "
+                             "VALUES ('supplier', 1, 'update', X'7B7D', 'tool')").lastrowid
+    _unchanged(pg_empty, CopyRefusedError,
+               rf"audit_log \(id {audit}\) differs from the data file in changes "
+               r"\(file: b'\{\}', database: '\\\\x7b7d'\)", server_url(pg_empty), kitchen)
+
+
+def test_a_ledger_that_does_not_add_up_rolls_everything_back(pg_empty, kitchen):
+    # Another program switched a rule of the file off and changed a quantity.
+    with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
+        triggers = [name for (name,) in file.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stock_item'")]
+        for name in triggers:
+            file.execute(f"DROP TRIGGER {name}")
+        item = file.execute("SELECT id FROM stock_item WHERE sku = 'FL-55'").fetchone()[0]
+        file.execute("UPDATE stock_item SET current_quantity = current_quantity + 1 "
+                     "WHERE id = ?", (item,))
+    _unchanged(pg_empty, CopyRefusedError,
+               rf"does not add up: item {item} has the quantity \d+, but its movements sum",
+               server_url(pg_empty), kitchen)
+
+
+def test_a_password_in_the_address_is_refused_before_connecting(kitchen):
+    with pytest.raises(ValidationError, match="Leave the password out .* ~/.pgpass"):
+        copy_to("postgresql://bar:secret@localhost:1/inventory", kitchen)
+    with pytest.raises(ValidationError, match="Leave the password out"):
+        copy_to("postgresql://bar@localhost:1/inventory?password=secret", kitchen)
+
+
+def test_a_path_is_not_a_server_address(kitchen):
+    with pytest.raises(ValidationError, match="not a server address"):
+        copy_to(str(kitchen), kitchen)
+
+
+def test_a_missing_file_or_another_applications_file_is_refused(pg_empty, tmp_path):
+    with pytest.raises(DataFileError, match="There is no data file at"):
+        copy_to(server_url(pg_empty), tmp_path / "missing.sqlite3")
+    other = tmp_path / "other.sqlite3"
+    with closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+    with pytest.raises(RefusedFileError, match="another application"):
+        copy_to(server_url(pg_empty), other)
+
+
+def test_writes_to_the_file_during_the_copy_are_not_copied_and_are_told(pg_empty, kitchen):
+    def write_meanwhile(text: str) -> None:
+        if text.startswith("Copying"):
+            with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
+                file.execute("INSERT INTO supplier (name) VALUES ('Late Ltd')")
+
+    report = copy_to(server_url(pg_empty), kitchen, progress=write_meanwhile)
+    assert report.file_changed
+    with pg_empty.connect() as connection:
+        names = {name for (name,) in connection.execute("SELECT name FROM inventory.supplier")}
+    assert "Late Ltd" not in names and "Metro" in names
