@@ -90,7 +90,9 @@ def _in_one_transaction(connection: Any, address: server.ServerAddress, source: 
     committing = False
     try:
         with connection.transaction():
-            connection.execute("SELECT set_config('lock_timeout', %s, true)", (LOCK_TIMEOUT,))
+            # A server's statement time limit for its terminals must not cut a long copy short.
+            connection.execute("SELECT set_config('lock_timeout', %s, true), "
+                               "set_config('statement_timeout', '0', true)", (LOCK_TIMEOUT,))
             tell(f"Preparing {address.where}…")
             tables = _prepare(connection, address, source)
             steps.done("prepare")
@@ -138,7 +140,8 @@ def _become_owner(connection: Any, address: server.ServerAddress) -> None:
             "Nothing was copied.")
     # Only the tables' owner may switch their triggers off; SET LOCAL ends with the transaction.
     connection.execute(f"SET LOCAL ROLE {pg_migrations.OWNER_ROLE}")
-    connection.execute(f"SET LOCAL search_path = {pg_migrations.SCHEMA}")
+    # pg_temp last: no temporary table may stand in for one of ours.
+    connection.execute(f"SET LOCAL search_path = {pg_migrations.SCHEMA}, pg_temp")
 
 
 def _copy(connection: Any, source: SourceFile, tables: list[CopiedTable], steps: _Steps,

@@ -133,6 +133,10 @@ def _statement_error(sqlstate: str, reason: str, where: str) -> InventoryError |
         return DatabaseBusyError(
             f"Another program is working on the same rows of {where} ({reason}); "
             "nothing was saved. Try again in a moment.")
+    if sqlstate == "57014":
+        return DataFileError(
+            f"The server cancelled the work on {where} ({reason}: a time limit, or someone "
+            "cancelled it); nothing was saved.")
     if sqlstate == "25006":
         return ReadOnlyFileError(
             f"{where} only allows reading (a standby server, or a read-only setting); "

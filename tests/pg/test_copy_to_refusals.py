@@ -175,3 +175,17 @@ def test_writes_to_the_file_during_the_copy_are_not_copied_and_are_told(pg_empty
     with pg_empty.connect() as connection:
         names = {name for (name,) in connection.execute("SELECT name FROM inventory.supplier")}
     assert "Late Ltd" not in names and "Metro" in names
+
+
+def test_a_connection_lost_at_the_commit_is_told_and_nothing_is_left(pg_empty, kitchen):
+    def cut_at_commit(text: str) -> None:
+        if text.startswith("Committing"):
+            with pg_empty.connect() as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE application_name = 'inventory copy-to' AND datname = %s",
+                              (pg_empty.name,))
+
+    with pytest.raises(ServerUnreachableError, match=r"connection to the database .* was lost"):
+        copy_to(server_url(pg_empty), kitchen, progress=cut_at_commit)
+    with pg_empty.connect() as connection:
+        assert connection.execute("SELECT to_regnamespace('inventory')").fetchone() == (None,)
