@@ -60,12 +60,11 @@ def copy_to(url: str, data_file: str | os.PathLike[str], *,
     address = server.server_address(url)
     path = file_identity.resolved_path(data_file)
     with SourceFile(path) as source:
-        file_id, file_created_at = source.file_id()
+        file_id, _ = source.file_id()  # a file without its identity is refused before connecting
         connection = server.connect(address, application=APPLICATION)
         with connection, translate_pg_errors(address.where):
             steps = _Steps()
-            counts = _in_one_transaction(connection, address, source, steps, tell,
-                                         (file_id, file_created_at, str(path)))
+            counts = _in_one_transaction(connection, address, source, steps, tell)
         changed = source.finish()
     return CopyReport(path, file_id, address.where, tuple(counts),
                       time.perf_counter() - started, tuple(steps.taken), changed)
@@ -85,8 +84,7 @@ class _Steps:
 
 
 def _in_one_transaction(connection: Any, address: server.ServerAddress, source: SourceFile,
-                        steps: _Steps, tell: Progress,
-                        origin: tuple[str, str, str]) -> list[tuple[str, int]]:
+                        steps: _Steps, tell: Progress) -> list[tuple[str, int]]:
     committing = False
     try:
         with connection.transaction():
@@ -97,7 +95,7 @@ def _in_one_transaction(connection: Any, address: server.ServerAddress, source: 
             tables = _prepare(connection, address, source)
             steps.done("prepare")
             counts = _copy(connection, source, tables, steps, tell)
-            _record_origin(connection, source, origin)
+            _record_origin(connection, source)
             tell(f"Copied {sum(count for _, count in counts):,} rows; checking them row by "
                  "row and the ledger…")
             for table in tables:
@@ -158,11 +156,12 @@ def _copy(connection: Any, source: SourceFile, tables: list[CopiedTable], steps:
     return counts
 
 
-def _record_origin(connection: Any, source: SourceFile, origin: tuple[str, str, str]) -> None:
-    file_id, created_at, path = origin
+def _record_origin(connection: Any, source: SourceFile) -> None:
+    file_id, created_at = source.file_id()
     connection.execute(
         "INSERT INTO copied_from (id, file_id, file_created_at, file_path, file_schema_version) "
-        "VALUES (1, %s, %s, %s, %s)", (file_id, created_at, path, source.schema_version))
+        "VALUES (1, %s, %s, %s, %s)", (file_id, created_at, str(source.path),
+                                       source.schema_version))
 
 
 def _capitalised(text: str) -> str:

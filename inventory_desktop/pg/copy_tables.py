@@ -117,12 +117,14 @@ def copy_table(connection: Any, source: SourceFile, table: CopiedTable) -> int:
 def move_numbering_past(connection: Any, source: SourceFile, tables: list[CopiedTable]) -> None:
     """Set every table's id sequence past its highest id, and past any id the file handed out.
 
-    The server then never hands out an id again that the file used (a deleted
-    item's id, say, whose history stays), as SQLite's AUTOINCREMENT would not.
+    Our triggers, which move the numbering as rows come in, are off during the
+    copy. The server then never hands out again an id the file once used (a
+    deleted item's, say, whose history stays), just as the file would not.
     """
     handed_out = source.highest_ids()
+    copied = {table.name for table in tables}
     for table, column, sequence in connection.execute(_SEQUENCES).fetchall():
-        if table not in {t.name for t in tables}:
+        if table not in copied:
             continue
         highest = connection.execute(sql.SQL("SELECT max({}) FROM {}").format(
             sql.Identifier(column), sql.Identifier(table))).fetchone()[0]
