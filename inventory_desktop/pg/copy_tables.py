@@ -19,7 +19,7 @@ from psycopg import sql
 
 from .. import pg_migrations
 from ..errors import InventoryError
-from .source_file import SourceFile, SourceTable
+from .source_file import SourceFile, SourceTable, describe_key
 
 # Tables only a server database has: its identity, its migrations, and where it came from.
 SERVER_ONLY = frozenset({"database_identity", "schema_migration", "copied_from"})
@@ -103,6 +103,7 @@ def copy_table(connection: Any, source: SourceFile, table: CopiedTable) -> int:
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, table.columns)))
     count = 0
     nulls = table.nulls
+    row = None
     try:
         with connection.cursor() as cursor, cursor.copy(statement) as copy:
             write = copy.write_row
@@ -110,7 +111,8 @@ def copy_table(connection: Any, source: SourceFile, table: CopiedTable) -> int:
                 write(row + nulls if nulls else row)
                 count += 1
     except (psycopg.DataError, psycopg.IntegrityError) as exc:
-        raise _refused_row(source, table, exc) from exc
+        # psycopg itself refuses some values (a NUL in text) before sending the row.
+        raise _refused_row(source, table, exc, None if exc.sqlstate else row) from exc
     return count
 
 
@@ -177,15 +179,24 @@ def _dependency_order(connection: Any, names: list[str]) -> list[str]:
     return order
 
 
-def _refused_row(source: SourceFile, table: CopiedTable, exc: psycopg.Error) -> CopyRefusedError:
-    # The server names the COPY's line; the line is the row's place in key order.
+def _refused_row(source: SourceFile, table: CopiedTable, exc: psycopg.Error,
+                 row: tuple | None) -> CopyRefusedError:
+    # The server names the COPY's line, which is the row's place in key order;
+    # a foreign key is checked at the end of the COPY, and names the value instead.
     match = _COPY_LINE.search(exc.diag.context or "")
-    key = source.key_at(table.source, int(match.group(1))) if match else None
-    which = f"row {key}" if key else "a row"
+    if row is not None:
+        key = describe_key(table.source.key, tuple(
+            row[table.source.columns.index(column)] for column in table.source.key))
+    else:
+        key = source.key_at(table.source, int(match.group(1))) if match else None
+    which = f"Row {key} of the data file's {table.name}" if key else (
+        f"A row of the data file's {table.name}")
     reason = exc.diag.message_primary or str(exc)
+    if exc.diag.message_detail:
+        reason += f": {exc.diag.message_detail.rstrip('.')}"
     return CopyRefusedError(
-        f"The data file's {table.name} {which} cannot be copied: the server refused it "
-        f"({reason}). Run 'inventory verify' on the file. Nothing was copied.")
+        f"{which} cannot be copied: the server refused it ({reason}). Run 'inventory verify' "
+        "on the file. Nothing was copied.")
 
 
 _COLUMNS = """

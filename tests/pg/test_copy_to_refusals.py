@@ -105,15 +105,29 @@ def test_a_login_that_cannot_set_the_database_up_changes_nothing(pg_empty, kitch
                server_url(pg_empty, "app"), kitchen)
 
 
-def test_a_row_the_server_refuses_stops_the_copy_and_leaves_no_schema(pg_empty, kitchen):
+@pytest.mark.parametrize(("value", "refusal"), [
+    ("yesterday", "is_utc_time|supplier_created_at_check"),  # a time in another format
+    ("2026-11-30T12:00:00.000Z\x00", "NUL"),  # text PostgreSQL cannot hold
+])
+def test_a_row_the_server_refuses_stops_the_copy_and_leaves_no_schema(pg_empty, kitchen, value,
+                                                                       refusal):
     with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
-        supplier = file.execute("INSERT INTO supplier (name, created_at) VALUES "
-                                "('Odd Ltd', 'yesterday')").lastrowid
+        supplier = file.execute("INSERT INTO supplier (name, created_at) VALUES ('Odd Ltd', ?)",
+                                (value,)).lastrowid
     _unchanged(pg_empty, CopyRefusedError,
-               rf"supplier row id {supplier} cannot be copied: .*is_utc_time|supplier_created_at",
+               rf"^Row id {supplier} of the data file's supplier cannot be copied: .*({refusal})",
                server_url(pg_empty), kitchen)
     with pg_empty.connect() as connection:
         assert connection.execute("SELECT to_regnamespace('inventory')").fetchone() == (None,)
+
+
+def test_a_row_referring_to_nothing_is_refused_with_the_value(pg_empty, kitchen):
+    # Written with the file's foreign keys off, as only another program could.
+    with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
+        file.execute("UPDATE stock_item SET supplier_id = 999 WHERE sku = 'FL-55'")
+    _unchanged(pg_empty, CopyRefusedError,
+               r"^A row of the data file's stock_item cannot be copied: .*foreign key .*"
+               r"Key \(supplier_id\)=\(999\) is not present", server_url(pg_empty), kitchen)
 
 
 def test_a_row_that_would_not_come_back_the_same_rolls_everything_back(pg_empty, kitchen):
