@@ -36,11 +36,22 @@ def isolated(home: Path) -> Iterator[None]:
             seal_store.forget_open_files()
 
 
+def restoring_password(patch: pytest.MonkeyPatch) -> None:
+    """Whatever server_url() puts in PGPASSWORD is undone when `patch` is."""
+    # Set through `patch`, so that its undoing puts back what was there (or nothing).
+    if "PGPASSWORD" in os.environ:
+        patch.setenv("PGPASSWORD", os.environ["PGPASSWORD"])
+    else:
+        patch.setenv("PGPASSWORD", "")
+        patch.delenv("PGPASSWORD")
+
+
 def server_url(database: Any, login: str = "admin") -> str:
     """The database's postgresql:// address as a person types it: no password in it.
 
     A test login's password (or the admin's, from INVENTORY_TEST_PG_URL) goes
-    where copy-to's libpq finds it, PGPASSWORD; the throwaway server needs none.
+    where copy-to's libpq finds it, PGPASSWORD (see restoring_password()); the
+    throwaway server needs none.
     """
     parts = conninfo_to_dict(database.conninfo(login))
     password = parts.pop("password", None)

@@ -20,7 +20,14 @@ from inventory_desktop import pg_migrations
 from inventory_desktop.copy_to import CopyReport, copy_to
 
 from .conftest import PgDatabase, _database
-from .copy_fixtures import file_rows, file_tables, make_kitchen, server_rows, server_url
+from .copy_fixtures import (
+    file_rows,
+    file_tables,
+    make_kitchen,
+    restoring_password,
+    server_rows,
+    server_url,
+)
 from .copy_kitchen import RAW_NOTES, TRICKY_NOTES
 from .pg_helpers import act, move, receive
 
@@ -39,7 +46,7 @@ def copied(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """The kitchen copied onto an empty database (nothing of ours in it before)."""
     path = make_kitchen(tmp_path_factory.mktemp("kitchen"), MOVEMENTS)
     with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("PGPASSWORD", raising=False)  # server_url() may set it
+        restoring_password(patch)
         for database in _database(pg_server, "template0"):
             yield Copied(path, database, copy_to(server_url(database), path))
 

@@ -15,7 +15,7 @@ import pytest
 from inventory_desktop import errors, pg_errors
 from inventory_desktop.cli import main
 
-from .copy_fixtures import make_kitchen, server_url
+from .copy_fixtures import make_kitchen, restoring_password, server_url
 from .pg_helpers import act, add_item, move
 
 
@@ -33,7 +33,7 @@ def kitchen(kitchen_original: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_password_left(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PGPASSWORD", raising=False)
+    restoring_password(monkeypatch)
 
 
 def test_copy_to_prints_what_it_copied(pg_empty, kitchen, capsys):

@@ -25,7 +25,7 @@ from inventory_desktop.pg_errors import (
 )
 
 from .conftest import ROOT
-from .copy_fixtures import catalog, make_kitchen, server_url
+from .copy_fixtures import catalog, make_kitchen, restoring_password, server_url
 from .pg_helpers import add_item, snapshot
 
 
@@ -44,7 +44,7 @@ def kitchen(kitchen_original: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_password_left(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PGPASSWORD", raising=False)  # server_url() may set it
+    restoring_password(monkeypatch)
 
 
 def _unchanged(database, refusal: type[Exception], match: str, url: str, path: Path) -> None:
