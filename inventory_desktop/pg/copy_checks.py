@@ -8,7 +8,6 @@ the caller's transaction rolls everything back.
 
 from __future__ import annotations
 
-from itertools import zip_longest
 from typing import Any
 
 from psycopg import sql
@@ -17,29 +16,32 @@ from .copy_tables import CopiedTable, CopyRefusedError
 from .source_file import SourceFile, describe_key
 
 BATCH = 20_000
-_MISSING = object()
 _SHOWN = 60  # characters of a differing value quoted in the sentence
 
 
 def compare_table(connection: Any, source: SourceFile, table: CopiedTable) -> None:
     """Refuse unless the server's rows of `table` are exactly the file's, in key order."""
-    key = sql.SQL(", ").join(sql.SQL("{} NULLS FIRST").format(sql.Identifier(column))
-                             for column in table.source.key)
+    # Key columns are never NULL (primary keys), so both sides order them alike,
+    # and the server walks its primary key index instead of sorting.
+    key = sql.SQL(", ").join(map(sql.Identifier, table.source.key))
     # Flags are read back as the file writes them, 0/1, by the server itself.
     columns = [sql.SQL("{}::integer" if index in table.booleans else "{}").format(
-        sql.Identifier(column)) for index, column in enumerate(table.columns)]
+        sql.Identifier(column)) for index, column in enumerate(table.source.columns)]
     statement = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
         sql.SQL(", ").join(columns), sql.Identifier(table.name), key)
-    nulls = table.nulls
     with connection.cursor(name=f"copy_check_{table.name}") as cursor:
-        cursor.itersize = BATCH
         cursor.execute(statement)
-        for expected, copied in zip_longest(source.rows(table.source), cursor,
-                                            fillvalue=_MISSING):
-            # Plain equality is exact here: both sides give int, str, bytes or
-            # None, and Python calls no two of those equal across types.
-            if expected is _MISSING or copied is _MISSING or expected + nulls != copied:
-                raise _differs(table, expected, copied, nulls)
+        for expected in source.batches(table.source, BATCH):
+            copied = cursor.fetchmany(BATCH)
+            # Whole batches compared at once (in C). Plain equality is exact:
+            # both sides give int, str, bytes or None, and Python calls no two
+            # of those equal across types.
+            if copied != expected:
+                raise _differs(table, expected, copied)
+        extra = cursor.fetchmany(1)
+        if extra:
+            raise _differs(table, [], extra)
+    _refuse_filled_nulls(connection, table)
 
 
 def check_ledger(connection: Any) -> None:
@@ -53,26 +55,45 @@ def check_ledger(connection: Any) -> None:
                 "and the database was left as it was.")
 
 
-def _differs(table: CopiedTable, expected: Any, copied: Any,
-             nulls: tuple[None, ...]) -> CopyRefusedError:
+def _differs(table: CopiedTable, expected: list[tuple],
+             copied: list[tuple]) -> CopyRefusedError:
     rolled_back = "everything was rolled back and the database was left as it was"
-    if expected is _MISSING or copied is _MISSING:
-        row = copied if expected is _MISSING else expected
-        where = "the database has a row the file has not" if expected is _MISSING else (
-            "the file has a row the database has not")
+    place = next((index for index, (mine, theirs)
+                  in enumerate(zip(expected, copied, strict=False)) if mine != theirs),
+                 min(len(expected), len(copied)))
+    if place == len(expected) or place == len(copied):
+        surplus = place == len(expected)
+        row = copied[place] if surplus else expected[place]
+        where = ("the database has a row the file has not" if surplus
+                 else "the file has a row the database has not")
         return CopyRefusedError(
             f"The copy of {table.name} ({_key(table, row)}) differs: {where}; {rolled_back}.")
     column, file_value, copied_value = next(
         (name, mine, theirs) for name, mine, theirs
-        in zip(table.columns, expected + nulls, copied, strict=True) if mine != theirs)
+        in zip(table.source.columns, expected[place], copied[place], strict=True)
+        if mine != theirs)
     return CopyRefusedError(
-        f"The copy of {table.name} ({_key(table, expected)}) differs from the data file in "
-        f"{column} (file: {_shown(file_value)}, database: {_shown(copied_value)}); "
+        f"The copy of {table.name} ({_key(table, expected[place])}) differs from the data file "
+        f"in {column} (file: {_shown(file_value)}, database: {_shown(copied_value)}); "
         f"{rolled_back}.")
 
 
+def _refuse_filled_nulls(connection: Any, table: CopiedTable) -> None:
+    # The server-only columns (who made a change: db_user) stay empty for copied rows.
+    for column in table.columns[len(table.source.columns):]:
+        filled = connection.execute(sql.SQL(
+            "SELECT {} FROM {} WHERE {} IS NOT NULL LIMIT 1").format(
+            sql.SQL(", ").join(map(sql.Identifier, table.source.key)),
+            sql.Identifier(table.name), sql.Identifier(column))).fetchone()
+        if filled is not None:
+            raise CopyRefusedError(
+                f"The copy of {table.name} ({describe_key(table.source.key, filled)}) has "
+                f"{column} filled in, which copied rows leave empty; everything was rolled "
+                "back and the database was left as it was.")
+
+
 def _key(table: CopiedTable, row: tuple) -> str:
-    positions = [table.columns.index(column) for column in table.source.key]
+    positions = [table.source.columns.index(column) for column in table.source.key]
     return describe_key(table.source.key, tuple(row[position] for position in positions))
 
 

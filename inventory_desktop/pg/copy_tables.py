@@ -143,6 +143,10 @@ def _server_columns(connection: Any) -> dict[str, dict[str, str]]:
 
 
 def _copied(source: SourceTable, server: dict[str, str]) -> CopiedTable:
+    if not source.key:  # every table of ours has one: rows are copied and compared in its order
+        raise CopyRefusedError(
+            f"The data file's table {source.name} has no primary key (another program changed "
+            "it); run 'inventory verify' on the file. Nothing was copied.")
     only_file = [column for column in source.columns if column not in server]
     only_server = [column for column in server
                    if column not in source.columns and column not in NULL_COLUMNS]

@@ -101,14 +101,19 @@ class SourceFile:
 
     def rows(self, table: SourceTable) -> Iterator[tuple]:
         """The table's rows, ordered by its key, its columns in file order."""
+        for batch in self.batches(table):
+            yield from batch
+
+    def batches(self, table: SourceTable, size: int = BATCH) -> Iterator[list[tuple]]:
+        """The table's rows in key order, `size` at a time (the last batch may be shorter)."""
         listed = ", ".join(f'"{column}"' for column in table.columns)
         ordered = ", ".join(f'"{column}"' for column in table.key)
         with translate_sqlite_errors():
             try:
                 cursor = self._connection.execute(
                     f'SELECT {listed} FROM "{table.name}" ORDER BY {ordered}')
-                while batch := cursor.fetchmany(BATCH):
-                    yield from batch
+                while batch := cursor.fetchmany(size):
+                    yield batch
             except sqlite3.OperationalError as exc:
                 if "decode" not in str(exc).lower():
                     raise
