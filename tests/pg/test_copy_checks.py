@@ -1,10 +1,12 @@
-"""copy-to's proof catches what it must: a changed value, a row too many or too few, a login
-recorded, a ledger that does not add up. Each is made on a good copy, inside a savepoint."""
+"""copy-to's proof catches what it must, each change made to one good copy and rolled back.
+
+A changed value or flag, a row too many or too few, a login recorded on a
+copied row, a quantity, chain or value that does not add up, rules left off.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -13,16 +15,27 @@ from inventory_desktop.pg import copy_checks, copy_tables
 from inventory_desktop.pg.copy_tables import CopyRefusedError
 from inventory_desktop.pg.source_file import SourceFile
 
+from .conftest import _database
 from .copy_fixtures import make_kitchen, restoring_password, server_url
 
 
+@pytest.fixture(scope="module")
+def copied(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """A good copy of a small kitchen, and the file's snapshot it was made from."""
+    path = make_kitchen(tmp_path_factory.mktemp("checked-kitchen"), 50)
+    with pytest.MonkeyPatch.context() as patch:
+        restoring_password(patch)
+        for database in _database(pg_server, "template0"):
+            copy_to(server_url(database), path)
+            with SourceFile(path) as source:
+                yield database, source
+
+
 @pytest.fixture
-def good_copy(pg_empty, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple]:
-    """A good copy of a small kitchen; the file's snapshot, an owner's transaction, the plan."""
-    restoring_password(monkeypatch)
-    path = make_kitchen(tmp_path, 50)
-    copy_to(server_url(pg_empty), path)
-    with SourceFile(path) as source, pg_empty.connect() as connection:
+def good_copy(copied) -> Iterator[tuple]:
+    """The copy in an owner's transaction, rolled back after the test; the file; the plan."""
+    database, source = copied
+    with database.connect() as connection:
         connection.execute("BEGIN")
         connection.execute("SET LOCAL ROLE inventory_owner")
         connection.execute("SET LOCAL search_path = inventory")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from inventory_desktop.pg_errors import (
     ServerUnreachableError,
 )
 
-from .conftest import ROOT
+from .conftest import ROOT, PgDatabase, _database
 from .copy_fixtures import catalog, make_kitchen, restoring_password, server_url
 from .pg_helpers import add_item, snapshot
 
@@ -40,6 +41,12 @@ def kitchen(kitchen_original: Path, tmp_path: Path) -> Path:
     path = tmp_path / "kitchen.sqlite3"
     shutil.copy(kitchen_original, path)
     return path
+
+
+@pytest.fixture(scope="module")
+def untouched(pg_server: str) -> Iterator[PgDatabase]:
+    """One empty database for the refusals that must leave it so (each checks it did)."""
+    yield from _database(pg_server, "template0")
 
 
 @pytest.fixture(autouse=True)
@@ -65,12 +72,12 @@ def test_a_database_holding_data_is_refused(pg_db, kitchen):
                server_url(pg_db), kitchen)
 
 
-def test_a_file_at_an_older_schema_is_refused_and_left_byte_for_byte(pg_empty, tmp_path):
+def test_a_file_at_an_older_schema_is_refused_and_left_byte_for_byte(untouched, tmp_path):
     old = tmp_path / "schema3.sqlite3"
     shutil.copy(ROOT / "tests" / "fixtures" / "schema3.sqlite3", old)
     content = old.read_bytes()
-    _unchanged(pg_empty, RefusedFileError, "older version .* Open it once with this program",
-               server_url(pg_empty), old)
+    _unchanged(untouched, RefusedFileError, "older version .* Open it once with this program",
+               server_url(untouched), old)
     assert old.read_bytes() == content
     assert sorted(path.name for path in tmp_path.iterdir()) == ["schema3.sqlite3"]
 
@@ -88,11 +95,11 @@ def test_an_unreachable_server_is_a_sentence(kitchen, address):
     ("nobody_at_all", "the server has no login 'nobody_at_all'"),
     ("inventory_owner", "that role is a group, not a login"),
 ])
-def test_a_login_the_server_refuses_changes_nothing(pg_empty, kitchen, login, match):
-    url = server_url(pg_empty).replace("postgresql://postgres@", f"postgresql://{login}@", 1)
-    if "postgresql://postgres@" not in server_url(pg_empty):
+def test_a_login_the_server_refuses_changes_nothing(untouched, kitchen, login, match):
+    url = server_url(untouched).replace("postgresql://postgres@", f"postgresql://{login}@", 1)
+    if "postgresql://postgres@" not in server_url(untouched):
         pytest.skip("the test server's admin login is not called postgres")
-    _unchanged(pg_empty, LoginRefusedError, match, url, kitchen)
+    _unchanged(untouched, LoginRefusedError, match, url, kitchen)
 
 
 def test_a_login_without_the_owners_role_changes_nothing(pg_db, kitchen):
@@ -100,48 +107,48 @@ def test_a_login_without_the_owners_role_changes_nothing(pg_db, kitchen):
                server_url(pg_db, "app"), kitchen)
 
 
-def test_a_login_that_cannot_set_the_database_up_changes_nothing(pg_empty, kitchen):
-    _unchanged(pg_empty, DataFileError, "needs a login that may create roles",
-               server_url(pg_empty, "app"), kitchen)
+def test_a_login_that_cannot_set_the_database_up_changes_nothing(untouched, kitchen):
+    _unchanged(untouched, DataFileError, "needs a login that may create roles",
+               server_url(untouched, "app"), kitchen)
 
 
 @pytest.mark.parametrize(("value", "refusal"), [
     ("yesterday", "is_utc_time|supplier_created_at_check"),  # a time in another format
     ("2026-11-30T12:00:00.000Z\x00", "NUL"),  # text PostgreSQL cannot hold
 ])
-def test_a_row_the_server_refuses_stops_the_copy_and_leaves_no_schema(pg_empty, kitchen, value,
+def test_a_row_the_server_refuses_stops_the_copy_and_leaves_no_schema(untouched, kitchen, value,
                                                                        refusal):
     with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
         supplier = file.execute("INSERT INTO supplier (name, created_at) VALUES ('Odd Ltd', ?)",
                                 (value,)).lastrowid
-    _unchanged(pg_empty, CopyRefusedError,
+    _unchanged(untouched, CopyRefusedError,
                rf"^Row id {supplier} of the data file's supplier cannot be copied: .*({refusal})",
-               server_url(pg_empty), kitchen)
-    with pg_empty.connect() as connection:
+               server_url(untouched), kitchen)
+    with untouched.connect() as connection:
         assert connection.execute("SELECT to_regnamespace('inventory')").fetchone() == (None,)
 
 
-def test_a_row_referring_to_nothing_is_refused_with_the_value(pg_empty, kitchen):
+def test_a_row_referring_to_nothing_is_refused_with_the_value(untouched, kitchen):
     # Written with the file's foreign keys off, as only another program could.
     with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
         file.execute("UPDATE stock_item SET supplier_id = 999 WHERE sku = 'FL-55'")
-    _unchanged(pg_empty, CopyRefusedError,
+    _unchanged(untouched, CopyRefusedError,
                r"^A row of the data file's stock_item cannot be copied: .*foreign key .*"
-               r"Key \(supplier_id\)=\(999\) is not present", server_url(pg_empty), kitchen)
+               r"Key \(supplier_id\)=\(999\) is not present", server_url(untouched), kitchen)
 
 
-def test_a_row_that_would_not_come_back_the_same_rolls_everything_back(pg_empty, kitchen):
+def test_a_row_that_would_not_come_back_the_same_rolls_everything_back(untouched, kitchen):
     # Bytes where text belongs: the server stores their hex form, which the
     # row-by-row comparison catches.
     with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
         audit = file.execute("INSERT INTO audit_log (table_name, row_id, action, changes, actor) "
                              "VALUES ('supplier', 1, 'update', X'7B7D', 'tool')").lastrowid
-    _unchanged(pg_empty, CopyRefusedError,
+    _unchanged(untouched, CopyRefusedError,
                rf"audit_log \(id {audit}\) differs from the data file in changes "
-               r"\(file: b'\{\}', database: '\\\\x7b7d'\)", server_url(pg_empty), kitchen)
+               r"\(file: b'\{\}', database: '\\\\x7b7d'\)", server_url(untouched), kitchen)
 
 
-def test_a_ledger_that_does_not_add_up_rolls_everything_back(pg_empty, kitchen):
+def test_a_ledger_that_does_not_add_up_rolls_everything_back(untouched, kitchen):
     # Another program switched a rule of the file off and changed a quantity.
     with closing(sqlite3.connect(kitchen, isolation_level=None)) as file:
         triggers = [name for (name,) in file.execute(
@@ -151,9 +158,9 @@ def test_a_ledger_that_does_not_add_up_rolls_everything_back(pg_empty, kitchen):
         item = file.execute("SELECT id FROM stock_item WHERE sku = 'FL-55'").fetchone()[0]
         file.execute("UPDATE stock_item SET current_quantity = current_quantity + 1 "
                      "WHERE id = ?", (item,))
-    _unchanged(pg_empty, CopyRefusedError,
+    _unchanged(untouched, CopyRefusedError,
                rf"does not add up: item {item} has the quantity \d+, but its movements sum",
-               server_url(pg_empty), kitchen)
+               server_url(untouched), kitchen)
 
 
 def test_a_password_in_the_address_is_refused_before_connecting(kitchen):
@@ -168,14 +175,14 @@ def test_a_path_is_not_a_server_address(kitchen):
         copy_to(str(kitchen), kitchen)
 
 
-def test_a_missing_file_or_another_applications_file_is_refused(pg_empty, tmp_path):
+def test_a_missing_file_or_another_applications_file_is_refused(untouched, tmp_path):
     with pytest.raises(DataFileError, match="There is no data file at"):
-        copy_to(server_url(pg_empty), tmp_path / "missing.sqlite3")
+        copy_to(server_url(untouched), tmp_path / "missing.sqlite3")
     other = tmp_path / "other.sqlite3"
     with closing(sqlite3.connect(other)) as connection:
         connection.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
     with pytest.raises(RefusedFileError, match="another application"):
-        copy_to(server_url(pg_empty), other)
+        copy_to(server_url(untouched), other)
 
 
 def test_writes_to_the_file_during_the_copy_are_not_copied_and_are_told(pg_empty, kitchen):
@@ -191,15 +198,15 @@ def test_writes_to_the_file_during_the_copy_are_not_copied_and_are_told(pg_empty
     assert "Late Ltd" not in names and "Metro" in names
 
 
-def test_a_connection_lost_at_the_commit_is_told_and_nothing_is_left(pg_empty, kitchen):
+def test_a_connection_lost_at_the_commit_is_told_and_nothing_is_left(untouched, kitchen):
     def cut_at_commit(text: str) -> None:
         if text.startswith("Committing"):
-            with pg_empty.connect() as admin:
+            with untouched.connect() as admin:
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               "WHERE application_name = 'inventory copy-to' AND datname = %s",
-                              (pg_empty.name,))
+                              (untouched.name,))
 
     with pytest.raises(ServerUnreachableError, match=r"connection to the database .* was lost"):
-        copy_to(server_url(pg_empty), kitchen, progress=cut_at_commit)
-    with pg_empty.connect() as connection:
+        copy_to(server_url(untouched), kitchen, progress=cut_at_commit)
+    with untouched.connect() as connection:
         assert connection.execute("SELECT to_regnamespace('inventory')").fetchone() == (None,)
