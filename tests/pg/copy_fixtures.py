@@ -46,7 +46,7 @@ def restoring_password(patch: pytest.MonkeyPatch) -> None:
         patch.delenv("PGPASSWORD")
 
 
-def server_url(database: Any, login: str = "admin") -> str:
+def server_url(database: Any, login: str = "admin", *, user: str | None = None) -> str:
     """The database's postgresql:// address as a person types it: no password in it.
 
     A test login's password (or the admin's, from INVENTORY_TEST_PG_URL) goes
@@ -57,7 +57,8 @@ def server_url(database: Any, login: str = "admin") -> str:
     password = parts.pop("password", None)
     if password is not None:
         os.environ["PGPASSWORD"] = str(password)
-    user, name = parts.pop("user", ""), parts.pop("dbname", "")
+    user, name = user or parts.pop("user", ""), parts.pop("dbname", "")
+    parts.pop("user", None)
     host = str(parts.pop("host", ""))
     netloc = f"{quote(str(user))}@" + ("" if host.startswith("/") else host)
     if host.startswith("/"):
