@@ -26,7 +26,7 @@ from . import file_identity, pg_migrations
 from .pg import copy_checks, copy_tables, server
 from .pg.copy_tables import CopiedTable
 from .pg.source_file import SourceFile
-from .pg_errors import PermissionRefusedError, ServerUnreachableError, translate_pg_errors
+from .pg_errors import PermissionRefusedError, ServerUnreachableError, translate_server_errors
 
 APPLICATION = "inventory copy-to"
 # Another terminal holding a table of an empty database is odd: wait a little, then say so.
@@ -62,7 +62,7 @@ def copy_to(url: str, data_file: str | os.PathLike[str], *,
     with SourceFile(path) as source:
         file_id, _ = source.file_id()  # a file without its identity is refused before connecting
         connection = server.connect(address, application=APPLICATION)
-        with connection, translate_pg_errors(address.where):
+        with connection, translate_server_errors(address.where):
             steps = _Steps()
             counts = _in_one_transaction(connection, address, source, steps, tell)
         changed = source.finish()

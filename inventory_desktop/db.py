@@ -13,14 +13,24 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import peewee
 
-from . import backup_record, clock, migrations, schema_check, seal, seal_store, sqlite_errors
+from . import (
+    backup_record,
+    clock,
+    file_checks,
+    migrations,
+    schema_check,
+    seal,
+    seal_store,
+    sqlite_errors,
+)
 from .errors import (
     DatabaseBusyError,
     DataFileError,
@@ -101,8 +111,12 @@ def begin_immediate(connection: sqlite3.Connection, timeout: float,
                 on_waiting()
 
 
-# Deferred: the path is known only when the user has chosen a file.
-database = _LedgerDatabase(None)
+# Deferred: the path is known only when the user has chosen a file. The
+# models and services use `database`, which stands for the file's database or
+# (issue 11) a server's: see open_database.
+_file_db = _LedgerDatabase(None)
+database = peewee.DatabaseProxy()
+database.initialize(_file_db)
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,10 @@ class DataFileInfo:
     # The append-only tables this file's schema has, which each write seals.
     sealed_tables: dict[str, str] = dataclasses.field(default_factory=dict, compare=False,
                                                       hash=False)
+    # A PostgreSQL server's database (issue 11) rather than a file: `path`
+    # is then only its name, `location` the address to show (no password).
+    server: bool = False
+    location: str = ""
 
     @property
     def writable(self) -> bool:
@@ -135,6 +153,13 @@ _commits = 0
 # than a receipt's own Python work.
 _anchors: seal_store.AnchorBook | None = None
 _key: seal_store.SealKey | None = None
+# The server backend (pg_database) while a server's database is open, else None.
+_server: Any = None
+
+
+def is_server_address(target: object) -> bool:
+    """Whether `target` names a PostgreSQL server's database rather than a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 def open_database(
@@ -145,9 +170,12 @@ def open_database(
 
     With `create=False` a missing or empty file is refused instead of made an
     inventory file: only adding the first item (or File → New) starts one.
+    A `postgresql://` address opens that server's database instead.
     """
     global _info, _identity, _schema_cookie, _anchors, _key
     close_database()
+    if is_server_address(path):
+        return _open_server(str(path))
     path = resolved_path(path)
     _anchors, _key = seal_store.anchor_book(), None
     exists = check_header(path, schema_version_known())
@@ -166,7 +194,7 @@ def open_database(
                 "('inventory items add --db …' or File → New) makes it one.")
         problems = _open_schema(path, read_only)
     except BaseException:
-        database.close()
+        _file_db.close()
         raise
     sqlite_errors.set_structure_changed(bool(problems))
     _identity = _file_identity(path)
@@ -175,15 +203,19 @@ def open_database(
                          read_only=read_only, created=not exists,
                          schema_problems=tuple(problems), file_id=_file_id(problems),
                          notices=_notices(problems),
-                         sealed_tables=seal.sealed_tables(database.execute_sql))
+                         sealed_tables=seal.sealed_tables(_file_db.execute_sql))
     return _info
 
 
 def close_database() -> None:
-    """Close the data file if one is open (idempotent)."""
-    global _info
-    if database.database is not None and not database.is_closed():
-        database.close()
+    """Close the data file (or server database) if one is open (idempotent)."""
+    global _info, _server
+    if _server is not None:
+        _server.server_db.close()
+        _server = None
+        database.initialize(_file_db)
+    if _file_db.database is not None and not _file_db.is_closed():
+        _file_db.close()
     _info = None
 
 
@@ -193,8 +225,10 @@ def close_thread_connection() -> None:
     A worker thread calls this when done, so its file handles do not linger
     until the garbage collector finds them. Other threads are unaffected.
     """
-    if database.database is not None:
-        database.close()
+    if _server is not None:
+        _server.server_db.close()
+    elif _file_db.database is not None:
+        _file_db.close()
 
 
 def current_file() -> DataFileInfo:
@@ -206,7 +240,117 @@ def current_file() -> DataFileInfo:
 
 def data_version() -> int:
     """A number that changes whenever another connection commits to the file."""
+    if _server is not None:
+        return _server.change_token()
     return _pragma("data_version")
+
+
+def _open_server(url: str) -> DataFileInfo:
+    global _info, _server
+    from . import pg_database  # only a server needs the driver
+
+    pg_database.connect(url)
+    try:
+        state = pg_database.upgrade()
+    except BaseException:
+        pg_database.server_db.close()
+        raise
+    _server = pg_database
+    database.initialize(pg_database.server_db)
+    sqlite_errors.set_structure_changed(False)
+    location = pg_database.display_name(url)
+    _info = DataFileInfo(path=Path(location.rsplit("/", 1)[-1] or "inventory"),
+                         schema_version=state.version, read_only=False,
+                         file_id=state.database_id, server=True, location=location)
+    return _info
+
+
+def compiled(query: Any) -> tuple[str, list[Any]]:
+    """A peewee query's SQL in the services' own dialect (SQLite's), for db.run."""
+    return _file_db.get_sql_context().sql(query).query()
+
+
+def set_waiting_notice(notice: Callable[[], None] | None) -> None:
+    """Call `notice()` once when a write has waited a second for another program's."""
+    _file_db.on_waiting = notice
+
+
+def structure_problems() -> list[tuple[str, str]]:
+    """verify's first look: (check, sentence) for what is wrong with the database itself.
+
+    A file: SQLite's integrity and foreign keys, the schema against this
+    version's, a name left in write_context. A server: its catalog (every
+    rule present and switched on, nobody else's, owned by inventory_owner).
+    """
+    if _server is not None:
+        from . import pg_checks
+
+        execute = _server.server_db.connection().execute
+        return [("schema", problem) for problem in pg_checks.catalog_problems(execute)]
+    return file_checks.structure_problems(_file_db.execute_sql, current_file().schema_version)
+
+
+def numbering_counters() -> list[tuple[str, int]]:
+    """(table, counter) for each id counter: the next id of a table comes after it."""
+    if _server is not None:
+        return [(name.removesuffix("_id_seq"), value) for name, value in _server.server_db
+                .connection().execute(
+                    "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s "
+                    "AND last_value IS NOT NULL", (_server.SCHEMA,))]
+    return file_checks.numbering_counters(_file_db.execute_sql)
+
+
+def seals_kept() -> bool:
+    """Whether writes are sealed here: a file's are; a server relies on its privileges."""
+    return _server is None
+
+
+def is_server() -> bool:
+    """Whether the open database is a server's (no file, no seals, no WAL)."""
+    return _server is not None
+
+
+def run(sql: str, params: Sequence[Any] = ()) -> Any:
+    """Run one of the services' own statements (SQLite's dialect) and return its cursor.
+
+    On a file, straight on the connection: through peewee it costs more Python
+    than SQLite's own work. On a server, translated once per statement.
+    """
+    if _server is not None:
+        return _server.server_db.execute_sql(sql, params)
+    return _file_db.connection().execute(sql, params)
+
+
+def run_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """run() for many rows of parameters (one statement, executed for each row)."""
+    if _server is not None:
+        with _server.translate_server_errors():
+            _server.server_db.cursor().executemany(_server.translate(sql), rows)
+        return
+    _file_db.connection().executemany(sql, rows)
+
+
+def lock_items(item_ids: Sequence[int]) -> None:
+    """Lock these items for the rest of the write, in one order (a no-op on a file).
+
+    A file has one writer at a time already; on a server, two terminals'
+    writes on the same items then take their turn instead of deadlocking.
+    """
+    if _server is not None:
+        _server.lock_items(list(item_ids))
+
+
+def lock_operation_key(op_key: str) -> None:
+    """Wait for another terminal booking with the same key (a no-op on a file)."""
+    if _server is not None:
+        _server.lock_key(op_key)
+
+
+def table_columns(table: str) -> list[str]:
+    """The columns the open database's `table` has (an older file may lack some)."""
+    if _server is not None:
+        return _server.table_columns(table)
+    return [row[1] for row in _file_db.execute_sql(f"PRAGMA table_info({table})")]
 
 
 def commit_count() -> int:
@@ -225,14 +369,19 @@ def write_transaction(actor: str) -> Iterator[None]:
     global _commits
     if database.in_transaction():
         raise RuntimeError("write_transaction() cannot be nested")
+    if _server is not None:
+        with _server.write_transaction(actor):
+            yield
+        _commits += 1
+        return
     info = current_file()
     _refuse_unwritable(info)
     key = seal_key()
     # Our own statements around the caller's go to the connection directly:
     # through peewee they cost more Python than SQLite's own work.
-    execute = database.connection().execute
+    execute = _file_db.connection().execute
     try:
-        with translate_sqlite_errors(), database.atomic("IMMEDIATE"):
+        with translate_sqlite_errors(), _file_db.atomic("IMMEDIATE"):
             _refuse_changed_schema(execute("PRAGMA schema_version").fetchone()[0])
             # REPLACE: a row another tool committed and forgot must neither
             # block our writes nor lend its name to them.
@@ -280,11 +429,15 @@ def backup_to(destination: str | os.PathLike[str]) -> Path:
     beside it (`NAME.seal.json`, with the keys of its seals) and in this
     installation's anchors.
     """
+    if _server is not None:
+        raise DataFileError(
+            "A server's database is backed up on the server, with pg_dump (see the README's "
+            "server section), not copied by a terminal.")
     target = resolved_path(destination)
     _refuse_backup_target(target)
     try:
         with translate_sqlite_errors():
-            migrations.copy_database(database.connection(), target)
+            migrations.copy_database(_file_db.connection(), target)
         _anchor_backup(target)
     except BaseException:
         # A half-written copy is no backup, and would block the retry.
@@ -336,7 +489,7 @@ def tidy_wal() -> None:
         return
     if size <= WAL_SIZE_LIMIT:
         return
-    connection = database.connection()
+    connection = _file_db.connection()
     try:
         connection.execute("PRAGMA busy_timeout = 0")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
@@ -353,7 +506,7 @@ def _refuse_changed_schema(cookie: int) -> None:
     global _info, _schema_cookie
     if cookie == _schema_cookie or _info is None:
         return
-    problems = schema_check.differences(database.execute_sql, _pragma("user_version"))
+    problems = schema_check.differences(_file_db.execute_sql, _pragma("user_version"))
     _schema_cookie = cookie
     if problems:
         _info = dataclasses.replace(_info, schema_problems=tuple(problems))
@@ -364,7 +517,7 @@ def _refuse_changed_schema(cookie: int) -> None:
 def _numbering_exhausted() -> DataFileError | None:
     # SQLite reports "database or disk is full" also when an AUTOINCREMENT
     # table has used the largest id there is (a row numbered so by hand).
-    highest = database.execute_sql("SELECT max(seq) FROM sqlite_sequence").fetchone()[0]
+    highest = _file_db.execute_sql("SELECT max(seq) FROM sqlite_sequence").fetchone()[0]
     if highest is None or highest < NUMBERING_LIMIT:
         return None
     return DataFileError(
@@ -411,35 +564,35 @@ def _is_busy(exc: BaseException) -> bool:
 
 
 def _is_empty() -> bool:
-    tables = database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    tables = _file_db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0]
     return tables == 0 and _pragma("user_version") == 0
 
 
 def _open_schema(path: Path, read_only: bool) -> list[str]:
     # The schema is compared before a migration (a changed schema is not
     # migrated: the upgrade would run on rules that are not ours) and after.
-    problems = schema_check.differences(database.execute_sql, _pragma("user_version"))
+    problems = schema_check.differences(_file_db.execute_sql, _pragma("user_version"))
     if problems:
         return problems
     if not read_only:
-        _switch_to_wal(database.busy_timeout)
+        _switch_to_wal(_file_db.busy_timeout)
         if _pragma("user_version") < schema_version_known():
-            connection = database.connection()
+            connection = _file_db.connection()
             with translate_sqlite_errors():
                 anchor = migrations.upgrade(
                     connection, path,
-                    begin=lambda: begin_immediate(connection, database.busy_timeout))
+                    begin=lambda: begin_immediate(connection, _file_db.busy_timeout))
             if anchor is not None:
                 anchors().record(anchor, path)
     elif _pragma("user_version") < schema_version_known():
         raise ReadOnlyFileError(
             f"{path} was written by an older version and needs upgrading, but it is read-only.")
-    return schema_check.differences(database.execute_sql, _pragma("user_version"))
+    return schema_check.differences(_file_db.execute_sql, _pragma("user_version"))
 
 
 def _file_id(problems: list[str]) -> str | None:
     try:
-        row = database.execute_sql("SELECT file_id FROM data_file").fetchone()
+        row = _file_db.execute_sql("SELECT file_id FROM data_file").fetchone()
     except DataFileError:
         if problems:
             return None  # the table may be among what another program removed
@@ -452,7 +605,7 @@ def _notices(problems: list[str]) -> tuple[str, ...]:
     # left by another program, and its edits would be recorded under that name.
     if problems:
         return ()
-    left = database.execute_sql("SELECT actor FROM write_context").fetchall()
+    left = _file_db.execute_sql("SELECT actor FROM write_context").fetchall()
     return tuple(
         f"Another program left the operator name {actor!r} in the data file (write_context): "
         "changes it made while it was there are recorded under that name, unsealed. "
@@ -471,7 +624,7 @@ def _switch_to_wal(busy_timeout: float) -> None:
     while True:
         try:
             with translate_sqlite_errors():
-                database.execute_sql("PRAGMA journal_mode = WAL")
+                _file_db.execute_sql("PRAGMA journal_mode = WAL")
             return
         except DatabaseBusyError:
             if time.monotonic() >= deadline:
@@ -536,8 +689,8 @@ def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
     target = f"{path.as_uri()}?mode={'ro' if read_only else 'rw'}"
     if read_only and _on_read_only_filesystem(path):
         target += "&immutable=1"
-    database.busy_timeout = busy_timeout
-    database.init(
+    _file_db.busy_timeout = busy_timeout
+    _file_db.init(
         target,
         timeout=_LOCK_POLL_MS / 1000,
         pragmas={"foreign_keys": 1, "synchronous": "FULL",
@@ -547,7 +700,7 @@ def _connect(path: Path, busy_timeout: float, read_only: bool) -> None:
     )
     try:
         with translate_sqlite_errors():
-            database.connect(reuse_if_open=True)
+            _file_db.connect(reuse_if_open=True)
     except peewee.DatabaseError as exc:
         raise DataFileError(f"{path} cannot be opened: {exc}.") from exc
 
@@ -557,7 +710,7 @@ def _check_open_file(path: Path) -> None:
     application_id = _pragma("application_id")
     # We set application_id together with user_version: without it, a version
     # or any table means the file belongs to something else.
-    foreign = application_id == 0 and (_pragma("user_version") > 0 or database.execute_sql(
+    foreign = application_id == 0 and (_pragma("user_version") > 0 or _file_db.execute_sql(
         "SELECT count(*) FROM sqlite_master").fetchone()[0] > 0)
     if application_id not in (0, APPLICATION_ID) or foreign:
         raise RefusedFileError(
@@ -568,4 +721,4 @@ def _check_open_file(path: Path) -> None:
 
 def _pragma(name: str) -> int:
     with translate_sqlite_errors():
-        return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+        return _file_db.execute_sql(f"PRAGMA {name}").fetchone()[0]

@@ -1,15 +1,16 @@
-"""PostgreSQL failures that are the environment's fault, as sentences a manager can act on.
+"""PostgreSQL's failures as errors a user can act on: the server's counterpart of sqlite_errors.
 
-The counterpart of sqlite_errors.py for psycopg 3: the server out of reach,
-the login refused, a privilege missing, the server's disk full or shutting
-down, another terminal holding a lock — each becomes an InventoryError with
-a sentence. Anything else (a syntax error, an unknown column: our bug)
-is left alone, to propagate and be reported as a bug.
+A rule of the schema refusing a change (a CHECK or a trigger: SQLSTATE class
+23) is a RuleRefusedError with the rule's own sentence; an unreachable
+server, a refused login or a missing privilege is a DataFileError saying so
+(ServerUnreachableError, LoginRefusedError, PermissionRefusedError); another
+terminal's lock or a deadlock is DatabaseBusyError (nothing was saved: try
+again). Anything else is our bug and propagates unchanged.
 
 Errors met while connecting carry no SQLSTATE (libpq reports them as text),
 so they are told apart by libpq's wording; when the wording is not one we
 know (a server answering in another language), the server's own reason is
-quoted. No message ever holds a password: libpq never puts one in its text.
+quoted. No message holds a password: libpq never puts one in its text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from contextlib import contextmanager
 import psycopg
 
 from .errors import (
-    ConflictError,
     DatabaseBusyError,
     DataFileError,
     DiskFullError,
@@ -30,6 +30,7 @@ from .errors import (
     RuleRefusedError,
 )
 
+_NOTHING_SAVED = "nothing was saved"
 PASSWORD_HINT = ("the password comes from ~/.pgpass (or the PGPASSWORD environment "
                  "variable), never from the address")
 
@@ -46,6 +47,78 @@ class PermissionRefusedError(DataFileError):
     """The login is connected but lacks a privilege the action needs (SQLSTATE 42501)."""
 
 
+def server_error(failure: BaseException, where: str | None = None) -> Exception | None:
+    """The sentence for a psycopg failure (peewee's wrapper or the driver's own), or None.
+
+    `where` names the database for a tool working on one by its address
+    ("the database kitchen on db.lan:5432", copy-to); the program's own
+    session says "the server".
+    """
+    if isinstance(failure, InventoryError):  # already a sentence, perhaps made from one
+        return None
+    original = _original(failure)
+    if original is None:
+        return None
+    state = getattr(original, "sqlstate", None) or ""
+    message = _message(original)
+    if not state and isinstance(original, psycopg.OperationalError):
+        return _connection_error(message, where)
+    return _statement_error(state, message, where)
+
+
+@contextmanager
+def translate_server_errors(where: str | None = None) -> Iterator[None]:
+    """Turn the server's failures inside the block into the program's sentences."""
+    try:
+        yield
+    except Exception as failure:
+        error = server_error(failure, where)
+        if error is None:
+            raise
+        raise error from failure
+
+
+def _statement_error(state: str, message: str, where: str | None) -> Exception | None:
+    place = where or "the server"
+    if state.startswith("23"):
+        return RuleRefusedError(
+            f"The database's own rules refused this change ({message}); nothing was "
+            "written. 'inventory verify' checks the database.")
+    if state in ("40001", "40P01", "55P03"):
+        return DatabaseBusyError(
+            f"Another terminal was changing the same stock at the same moment; "
+            f"{_NOTHING_SAVED}. Try again.")
+    if state == "42501":
+        return PermissionRefusedError(
+            f"Your login may not do this on {place} ({message}); {_NOTHING_SAVED}. "
+            "Ask whoever looks after the server for the role it needs (the program's "
+            "logins: inventory_app).")
+    if state.startswith("28"):
+        return LoginRefusedError(f"{place[:1].upper()}{place[1:]} refused the login: {message}.")
+    if state == "3D000":
+        return DataFileError(f"There is no such database on the server: {message}.")
+    if state in ("53100", "53200"):
+        return DiskFullError(f"The server has no room left ({message}); {_NOTHING_SAVED}.")
+    if state == "53300":
+        return DatabaseBusyError(
+            f"The server has no connection left for us ({message}); {_NOTHING_SAVED}. "
+            "Try again in a moment.")
+    if state == "57014":
+        return DataFileError(
+            f"The server cancelled the work on {place} ({message}: a time limit, or someone "
+            f"cancelled it); {_NOTHING_SAVED}.")
+    if state == "25006":
+        return ReadOnlyFileError(
+            f"{place[:1].upper()}{place[1:]} only allows reading (a standby server, or a "
+            f"read-only setting); {_NOTHING_SAVED}.")
+    if state.startswith(("08", "57P")):
+        if where is None:
+            return _unreachable(message, where)
+        return ServerUnreachableError(
+            f"The connection to {where} was lost ({message}); {_NOTHING_SAVED}.")
+    return None
+
+
 # libpq's wording while connecting, when there is no SQLSTATE to go by.
 _CONNECT_TEXTS = (
     (("password authentication failed", "no password supplied"), LoginRefusedError,
@@ -57,104 +130,55 @@ _CONNECT_TEXTS = (
     (("authentication failed",), LoginRefusedError, "the server refused the login"),
     (("too many clients", "remaining connection slots"), DatabaseBusyError,
      "the server has no connection left for us; try again in a moment"),
-    (("the database system is starting up", "the database system is shutting down",
-      "the database system is in recovery mode"), ServerUnreachableError,
-     "the server is starting up or shutting down; try again in a moment"),
 )
 _ROLE_MISSING = re.compile(r'role "(.*)" does not exist')
 _DATABASE_MISSING = re.compile(r'database "(.*)" does not exist')
+# 'connection failed: connection to server at "h", port 5 failed: FATAL:  reason'
 _LIBPQ_LEAD_IN = re.compile(
     r"connection (?:failed|is bad): (?:connection to server .*? failed: )?(?:FATAL: +)?(.*)")
 
 
-def server_error(exc: BaseException, where: str) -> InventoryError | None:
-    """The user-facing error for a psycopg failure at `where`, or None when it is our bug.
-
-    `where` names the server and database ("the database kitchen on db.lan:5432").
-    """
-    if not isinstance(exc, psycopg.Error):
-        return None
-    sqlstate = exc.sqlstate or ""
-    if not sqlstate:
-        return _connection_error(exc, where) if isinstance(exc, psycopg.OperationalError) else None
-    return _statement_error(sqlstate, _reason(exc), where)
-
-
-@contextmanager
-def translate_pg_errors(where: str) -> Iterator[None]:
-    """Turn psycopg's environment failures inside the block into errors the user can act on."""
-    try:
-        yield
-    except psycopg.Error as exc:
-        translated = server_error(exc, where)
-        if translated is None:
-            raise
-        raise translated from exc
-
-
-def _connection_error(exc: psycopg.Error, where: str) -> InventoryError:
-    reason = _reason(exc)
-    lowered = reason.lower()
+def _connection_error(message: str, where: str | None) -> Exception:
+    if match := _LIBPQ_LEAD_IN.match(message):
+        message = match.group(1) or message
+    place = where or "the server"
+    lowered = message.lower()
     for needles, error_type, sentence in _CONNECT_TEXTS:
         if any(needle in lowered for needle in needles):
-            return error_type(f"Cannot use {where}: {sentence}. Nothing was saved.")
-    if match := _ROLE_MISSING.search(reason):
+            return error_type(f"Cannot use {place}: {sentence}. Nothing was saved.")
+    if match := _ROLE_MISSING.search(message):
         return LoginRefusedError(
-            f"Cannot use {where}: the server has no login {match.group(1)!r}. Nothing was saved.")
-    if match := _DATABASE_MISSING.search(reason):
+            f"Cannot use {place}: the server has no login {match.group(1)!r}. Nothing was saved.")
+    if match := _DATABASE_MISSING.search(message):
         return DataFileError(
-            f"Cannot use {where}: the server has no database {match.group(1)!r}; "
+            f"Cannot use {place}: the server has no database {match.group(1)!r}; "
             "create it first (createdb). Nothing was saved.")
-    return ServerUnreachableError(
-        f"Cannot reach {where} ({reason}): is the server running, and are its address "
-        "and port right? Nothing was saved.")
+    return _unreachable(message, where)
 
 
-def _statement_error(sqlstate: str, reason: str, where: str) -> InventoryError | None:
-    if sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03"):
+def _unreachable(message: str, where: str | None) -> ServerUnreachableError:
+    if where is None:  # the program's own session: the window keeps what was typed
         return ServerUnreachableError(
-            f"The connection to {where} was lost ({reason}); nothing was saved.")
-    if sqlstate.startswith("28"):
-        return LoginRefusedError(f"Cannot use {where}: the server refused the login ({reason}).")
-    if sqlstate == "3D000":
-        return DataFileError(f"Cannot use {where}: {reason}.")
-    if sqlstate == "42501":
-        return PermissionRefusedError(
-            f"Your login may not do this on {where} ({reason}); nothing was saved.")
-    if sqlstate == "53100":
-        return DiskFullError(
-            f"The server's disk is full ({where}); nothing was saved. Ask whoever runs "
-            "the server to free some space.")
-    if sqlstate in ("53200", "53300"):
-        return DatabaseBusyError(
-            f"The server ({where}) is out of memory or connections ({reason}); "
-            "nothing was saved. Try again in a moment.")
-    if sqlstate in ("55P03", "40001", "40P01"):
-        return DatabaseBusyError(
-            f"Another program is working on the same rows of {where} ({reason}); "
-            "nothing was saved. Try again in a moment.")
-    if sqlstate == "57014":
-        return DataFileError(
-            f"The server cancelled the work on {where} ({reason}: a time limit, or someone "
-            "cancelled it); nothing was saved.")
-    if sqlstate == "25006":
-        return ReadOnlyFileError(
-            f"{where} only allows reading (a standby server, or a read-only setting); "
-            "nothing was saved.")
-    if sqlstate == "23505":
-        return ConflictError(f"The database refused the change ({reason}); nothing was saved.")
-    if sqlstate in ("23514", "23503", "23502"):
-        return RuleRefusedError(f"The database's rules refused the change: {reason}.")
+            f"The server cannot be reached ({message}); {_NOTHING_SAVED}. What was typed is "
+            "still on screen: try again once the connection is back.")
+    return ServerUnreachableError(
+        f"Cannot reach {where} ({message}): is the server running, and are its address "
+        f"and port right? {_NOTHING_SAVED[:1].upper()}{_NOTHING_SAVED[1:]}.")
+
+
+def _original(failure: BaseException) -> psycopg.Error | None:
+    # peewee re-raises the driver's error as its own, with the original first in args.
+    if isinstance(failure, psycopg.Error):
+        return failure
+    for candidate in (*getattr(failure, "args", ())[:1], failure.__cause__, failure.__context__):
+        if isinstance(candidate, psycopg.Error):
+            return candidate
     return None
 
 
-def _reason(exc: psycopg.Error) -> str:
-    """What the server or libpq said, without libpq's "connection to server … failed:" lead-in."""
-    primary = getattr(exc.diag, "message_primary", None) if exc.sqlstate else None
-    text = primary or str(exc)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    first = lines[0] if lines else type(exc).__name__
-    # libpq: 'connection failed: connection to server at "h", port 5 failed: FATAL:  reason'
-    if match := _LIBPQ_LEAD_IN.match(first):
-        first = match.group(1) or first
-    return first.rstrip(".")
+def _message(error: psycopg.Error) -> str:
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    if primary:
+        return primary.rstrip(".")
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__).rstrip(".")

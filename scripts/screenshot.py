@@ -6,8 +6,8 @@
     xvfb-run -a python scripts/screenshot.py     # starts `Xvfb :99` itself if there is no DISPLAY
 
 Shots: main (the main window), wide (the main window at 1600 px), delivery (the
-delivery grid, a line being typed, its completion list open), history (every
-movement, at the window's default size), history-item (one item with its
+delivery grid with invoice costs, a line being typed, its completion list open),
+history (every movement, at the window's default size), history-item (one item with its
 chart), audit (the audit log). The windows show a demo data file with a
 restaurant's stock, made in a temporary directory, never the user's own file
 or settings.
@@ -161,15 +161,26 @@ def _shot_delivery(application, services):
 
     from inventory_desktop.ui.deliveries.sheet_dialog import DELIVERY, SheetDialog
 
-    dialog = SheetDialog(None, DELIVERY, services.list_items(), lambda sheet: None)
+    # The supplier and the currency are given to the dialog, not written to the
+    # demo file: the shots after this one show the file as it was.
+    rossi = services.SupplierRow(1, "Caseificio Rossi", True, 5)
+    dialog = SheetDialog(None, DELIVERY, services.list_items(), lambda sheet: None,
+                         suppliers=[rossi], symbol="€")
     dialog.reference.setText("DN-2042")
-    dialog.notes.setText("Caseificio Rossi, driver Marco")
+    dialog.supplier.setCurrentIndex(1)
+    dialog.with_costs.setChecked(True)
+    dialog.notes.setText("Driver Marco")
     model = dialog.model
-    for row, (item, quantity) in enumerate((
-            ("DAI-011", "6"), ("dai-015", "2.5"), ("Butter", "4"), ("eggs", "180"),
-            ("Double cream", "1e3"), ("DAI-011", "2"))):
+    # item, quantity, unit cost, line total: one per line, as the invoice gives it.
+    for row, (item, quantity, unit_cost, total) in enumerate((
+            ("DAI-011", "6", "11.80", ""), ("dai-015", "2.5", "", "60.25"),
+            ("Butter", "4", "8.4", ""), ("eggs", "180", "0.28", ""),
+            ("Double cream", "1e3", "", ""), ("DAI-011", "2", "-11.8", ""))):
         model.setData(model.index(row, 0), item)
         model.setData(model.index(row, 1), quantity)
+        for column, cost in ((model.unit_cost_column, unit_cost), (model.total_column, total)):
+            if cost:
+                model.setData(model.index(row, column), cost)
     dialog.show()
     dialog.activateWindow()
     _settle(application, 0.3)

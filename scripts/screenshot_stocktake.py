@@ -3,7 +3,8 @@
     python scripts/screenshot_stocktake.py   # starts `Xvfb :99` itself if there is no DISPLAY
 
 A demo restaurant mid-count: two counters, a conflict, a sale between
-counting and committing, variances put down to reasons.
+counting and committing, variances put down to reasons; its stock valued,
+but for the basil, whose value is not known.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def main() -> int:
         application = gui_app.make_application()
         db.open_database(work / "demo.sqlite3")
         fill_demo_stock(services, with_areas=True)
+        _price(services)
         _count(services)
         from inventory_desktop.ui.stocktake.count_window import StocktakeWindow
         from inventory_desktop.ui.stocktake.review_dialog import ReviewDialog
@@ -44,6 +46,19 @@ def main() -> int:
         window.close()
         db.close_database()
         return 0 if written else 1
+
+
+# What a unit cost (€), by SKU; the basil has none: its value is not known.
+_COSTS = {"DRY-001": "0.95", "DRY-014": "3.20", "DAI-002": "8.40", "CAN-007": "2.10",
+          "DAI-005": "4.60", "DAI-010": "0.28", "OIL-001": "9.50", "VEG-021": "6.00",
+          "DAI-011": "11.80", "DAI-015": "24.00", "DRY-030": "1.20", "VEG-002": "3.40"}
+
+
+def _price(services) -> None:
+    services.set_currency_symbol("€", user="manager")
+    for sku, cost in _COSTS.items():
+        services.revalue_stock(services.find_item(sku).id, unit_cost=cost,
+                               reason="standard_cost", user="manager")
 
 
 def _count(services) -> None:

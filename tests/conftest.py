@@ -1,4 +1,10 @@
-"""Shared fixtures: a real data file in tmp_path, and a way to compare its contents."""
+"""Shared fixtures: a real data file in tmp_path, and a way to compare its contents.
+
+Suites marked `both_backends` run each test that takes `data_file` twice:
+on a SQLite file, and on a fresh PostgreSQL database (tests/pg_server.py
+starts the server) opened as the program's own login. `snapshot` and `raw`
+read either.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pg_server as pg_server_module
 
 from inventory_desktop import db, seal_store
 
@@ -30,16 +38,88 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     seal_store.forget_open_files()
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        both = (metafunc.definition.get_closest_marker("both_backends") is not None
+                and metafunc.definition.get_closest_marker("sqlite_only") is None)
+        metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    # CI must prove the PostgreSQL half: a skip there is a failure.
+    on_server = (Path(__file__).parent / "pg" in Path(item.fspath).parents
+                 or getattr(getattr(item, "callspec", None), "params", {}).get("backend")
+                 == "postgresql")
+    if pg_server_module.REQUIRED and report.skipped and on_server:
+        report.outcome = "failed"
+        report.longrepr = f"INVENTORY_REQUIRE_PG=1, but this test was skipped: {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The admin connection string of a running server with our roles and test logins."""
+    yield from pg_server_module.server()
+
+
+class ServerDatabase(str):
+    """A test's PostgreSQL database: its postgresql:// address as the app login (a str)."""
+
+    admin: str  # the same database as the admin login, for snapshots
+
+
 @pytest.fixture
-def data_file(tmp_path: Path) -> Path:
-    """A fresh data file, opened and bound for the services."""
-    path = tmp_path / "inventory.sqlite3"
-    db.open_database(path)
-    return path
+def backend() -> str:
+    return "sqlite"  # parametrized by pytest_generate_tests
+
+
+@pytest.fixture
+def data_file(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A fresh data file (or server database), opened and bound for the services."""
+    if backend == "sqlite":
+        path = tmp_path / "inventory.sqlite3"
+        db.open_database(path)
+        yield path
+        return
+    server = request.getfixturevalue("pg_server")
+    name = pg_server_module.new_database(server)
+    target = ServerDatabase(pg_server_module.login_url(server, name))
+    target.admin = pg_server_module.admin_url(server, name)
+    try:
+        db.open_database(target)
+        yield target  # type: ignore[misc]
+    finally:
+        db.close_database()
+        pg_server_module.drop_database(server, name)
+
+
+@pytest.fixture
+def new_target(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """Where a test's commands will keep their data: a file not made yet, or an empty
+    server database (with the schema, not opened)."""
+    if backend == "sqlite":
+        yield tmp_path / "inventory.sqlite3"
+        return
+    server = request.getfixturevalue("pg_server")
+    name = pg_server_module.new_database(server)
+    target = ServerDatabase(pg_server_module.login_url(server, name))
+    target.admin = pg_server_module.admin_url(server, name)
+    try:
+        yield target  # type: ignore[misc]
+    finally:
+        db.close_database()
+        pg_server_module.drop_database(server, name)
 
 
 def snapshot(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, read through a separate connection."""
+    if isinstance(path, ServerDatabase):
+        return _server_snapshot(path)
     connection = sqlite3.connect(path)
     try:
         tables = [name for (name,) in connection.execute(
@@ -52,8 +132,48 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
 
 
 def raw(path: Path) -> sqlite3.Connection:
-    """A plain sqlite3 connection, as another tool would open the file (autocommit)."""
+    """A plain sqlite3 connection, as another tool would open the file (autocommit).
+
+    On a server: a connection as another tool with the program's privileges,
+    reading the same SQL (the program's own translation of it).
+    """
+    if isinstance(path, ServerDatabase):
+        return _ServerConnection(pg_server_module.tool_url(path))  # type: ignore[return-value]
     return sqlite3.connect(path, isolation_level=None)
+
+
+def _server_snapshot(target: ServerDatabase) -> dict[str, list[tuple]]:
+    import psycopg
+
+    with psycopg.connect(target.admin, autocommit=True) as connection:
+        tables = [name for (name,) in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'inventory' ORDER BY 1")]
+        return {table: sorted(connection.execute(f"SELECT * FROM inventory.{table}").fetchall(),
+                              key=repr) for table in tables}
+
+
+class _ServerConnection:
+    """What the tests do with a raw sqlite3 connection, on a server: execute and close."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._connection = psycopg.connect(url, autocommit=True,
+                                           options="-c search_path=inventory")
+
+    def execute(self, sql: str, params: tuple = ()):
+        from inventory_desktop.pg_database import translate
+
+        return self._connection.execute(translate(sql), params)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> _ServerConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass  # autocommit, as the sqlite3 connections above
 
 
 _slow_left_out: list[str] = []

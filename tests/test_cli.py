@@ -13,11 +13,14 @@ from conftest import raw, snapshot
 from inventory_desktop import db, services
 from inventory_desktop.cli import main
 
+# Runs on a SQLite file and on a PostgreSQL server's database.
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def cli(new_target: Path, capsys: pytest.CaptureFixture[str]):
     """Run `inventory --db FILE ...` in-process; returns (exit code, stdout, stderr)."""
-    path = tmp_path / "cli.sqlite3"
+    path = new_target
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(["--db", str(path), "--user", "chef", *args])
@@ -182,6 +185,7 @@ def test_low_stock_crossing_is_announced_once(cli):
     assert [item["sku"] for item in json.loads(out)] == ["FL-1"]
 
 
+@pytest.mark.sqlite_only  # another tool on the file itself
 def test_verify_names_a_tampered_item_and_exits_1(cli):
     _flour(cli)
     assert cli("verify")[0] == 0
@@ -252,6 +256,7 @@ def test_only_adding_an_item_creates_a_data_file(tmp_path, capsys, command):
     assert not typo.parent.exists()
 
 
+@pytest.mark.sqlite_only  # another tool on the file itself
 def test_a_damaged_item_table_is_a_sentence_not_a_bug(cli):
     _flour(cli)
     db.close_database()

@@ -10,10 +10,13 @@ from conftest import snapshot
 
 from inventory_desktop.cli import main
 
+# Runs on a SQLite file and on a PostgreSQL server's database.
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    path = tmp_path / "cli.sqlite3"
+def cli(new_target: Path, capsys: pytest.CaptureFixture[str]):
+    path = new_target
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(["--db", str(path), "--user", "chef", *args])

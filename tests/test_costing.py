@@ -22,6 +22,9 @@ from inventory_desktop.errors import (
 )
 from inventory_desktop.money import divide_rounded, format_amount, to_amount
 
+# Runs on a SQLite file and on a PostgreSQL server's database.
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def flour(data_file):
@@ -29,7 +32,7 @@ def flour(data_file):
 
 
 def _values(path, item_id):
-    connection = sqlite3.connect(path)
+    connection = raw(path)
     try:
         return connection.execute(
             "SELECT quantity_change, value_change, value_after, valued_by, unit_cost "
@@ -221,6 +224,7 @@ def test_a_stocktake_variance_leaves_at_the_average_cost(data_file):
 
 # --- the file's guard --------------------------------------------------------------------
 
+@pytest.mark.sqlite_only  # the file edited around its triggers; tests/pg has the server's
 def test_another_program_cannot_bend_the_value_chain(data_file, flour):
     services.add_stock(flour.id, "10", unit_cost="1")
     connection = raw(data_file)
@@ -242,6 +246,7 @@ def test_another_program_cannot_bend_the_value_chain(data_file, flour):
     connection.close()
 
 
+@pytest.mark.sqlite_only  # the file edited around its triggers; tests/pg has the server's
 def test_verify_names_a_value_changed_with_the_triggers_off(data_file, flour):
     services.add_stock(flour.id, "10", unit_cost="1")
     movement = services.deduct_stock(flour.id, "4", "order_usage")
@@ -256,6 +261,7 @@ def test_verify_names_a_value_changed_with_the_triggers_off(data_file, flour):
                   "-4.0000, not -3.0000")]
 
 
+@pytest.mark.sqlite_only  # the file edited around its triggers; tests/pg has the server's
 def test_verify_names_an_items_value_apart_from_its_ledger(data_file, flour):
     services.add_stock(flour.id, "10", unit_cost="1")
     with_triggers_off(data_file, [

@@ -13,10 +13,13 @@ from tamper import with_triggers_off
 from inventory_desktop import db, services
 from inventory_desktop.cli import main as cli_main
 
+# Runs on a SQLite file and on a PostgreSQL server's database.
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
-def kitchen(tmp_path: Path) -> Path:
-    path = tmp_path / "kitchen.sqlite3"
+def kitchen(new_target: Path) -> Path:
+    path = new_target
     db.open_database(path)
     services.create_item("Flour", "kg", sku="FL-55", initial_quantity="10")
     db.close_database()
@@ -63,6 +66,7 @@ def test_a_revaluation_and_its_refusals(kitchen, capsys):
     assert snapshot(kitchen) == before
 
 
+@pytest.mark.sqlite_only  # another tool on the file itself
 def test_verify_names_a_bent_value(kitchen, capsys):
     assert run(kitchen, "receive", "FL-55", "10", "--cost", "1") == 0
     with_triggers_off(kitchen, [

@@ -14,7 +14,7 @@ from inventory_desktop import services
 from inventory_desktop.ui.stocktake import count_model as columns
 from inventory_desktop.ui.stocktake.count_model import CountTableModel
 from inventory_desktop.ui.stocktake.count_window import StocktakeWindow
-from inventory_desktop.ui.stocktake.review_dialog import ReviewDialog
+from inventory_desktop.ui.stocktake.review_dialog import REASONS_COLUMN, ReviewDialog
 
 pytestmark = pytest.mark.gui
 
@@ -147,7 +147,7 @@ def test_the_review_puts_a_variance_down_to_a_reason_with_one_key_and_commits(
     dialog.table.setFocus()
     dialog.table.setCurrentCell(0, 0)
     qtbot.keyClick(dialog.table, Qt.Key.Key_3)  # 3: spoilage
-    assert dialog.table.item(0, 5).text() == "Spoilage 5 kg"
+    assert dialog.table.item(0, REASONS_COLUMN).text() == "Spoilage 5 kg"
     _guard = never_hang()
     seen: list[str] = []
     when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click(), seen)

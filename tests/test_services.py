@@ -20,6 +20,9 @@ from inventory_desktop.errors import (
     ValidationError,
 )
 
+# Every test here runs on a SQLite file and on a PostgreSQL server's database.
+pytestmark = pytest.mark.both_backends
+
 
 def refused(path: Path, error: type[InventoryError], action, *args, match: str | None = None,
             **kwargs) -> InventoryError:

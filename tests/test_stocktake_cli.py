@@ -12,10 +12,13 @@ from conftest import snapshot
 from inventory_desktop import db, services
 from inventory_desktop.cli import main as cli_main
 
+# Runs on a SQLite file and on a PostgreSQL server's database.
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
-def kitchen(tmp_path: Path) -> Path:
-    path = tmp_path / "kitchen.sqlite3"
+def kitchen(new_target: Path) -> Path:
+    path = new_target
     db.open_database(path)
     dry, bar = services.create_area("Dry store").id, services.create_area("Bar").id
     services.create_item("Flour", "kg", sku="FL", initial_quantity="25", areas=[dry])
@@ -157,6 +160,7 @@ def test_stocktake_commands_refuse_odd_ids_with_a_sentence(kitchen, capsys):
         assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_only  # another tool on the file itself
 def test_committed_counts_are_refused_by_the_file(kitchen):
     run(kitchen, "stocktake", "count", "1", "FL", "20")
     run(kitchen, "stocktake", "commit", "1")

@@ -139,15 +139,18 @@ def _run_command(args: argparse.Namespace) -> int:
     info = db.open_database(where, create=creates)
     if info.created:
         say(f"Created a new data file at {info.path}.")
-    for notice in [*info.notices, *services.backup_warnings(info.path)]:
+    # A server's database is backed up on the server (pg_dump), not by each terminal.
+    backups = [] if info.server else services.backup_warnings(info.path)
+    for notice in [*info.notices, *backups]:
         say(f"inventory: note: {notice}", f"note: {notice}")
-    services.start_daily_backup(info.path)
+    if not info.server:
+        services.start_daily_backup(info.path)
     services.add_low_stock_listener(_warn_low_stock)
-    db.database.on_waiting = _say_waiting
+    db.set_waiting_notice(_say_waiting)
     try:
         return args.handler(args) or EXIT_OK
     finally:
-        db.database.on_waiting = None
+        db.set_waiting_notice(None)
         services.remove_low_stock_listener(_warn_low_stock)
         db.close_database()
 

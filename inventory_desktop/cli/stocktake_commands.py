@@ -168,7 +168,7 @@ def _commit(args: argparse.Namespace) -> int:
         _print_plan(args, plan, "Would post")
         return 1 if plan.blocked else 0
     report = services.commit_stocktake(number, uncounted=args.uncounted, user=args.user)
-    _print_plan(args, report.plan, "Posted", report.movement_ids)
+    _print_plan(args, report.plan, "Posted", report.movement_ids, report.values)
     if not args.json:
         print(f"Stocktake {number} is committed.")
     return 0
@@ -216,20 +216,32 @@ def _parts(texts: list[str], number: int, item_id: int) -> dict[str, object]:
 
 
 def _print_plan(args: argparse.Namespace, plan: services.CommitPlan, verb: str,
-                movement_ids: list[int] | None = None) -> None:
+                movement_ids: list[int] | None = None,
+                posted: list[Decimal | None] | None = None) -> None:
+    # Posted: each movement's value as the ledger recorded it; else the plan's estimate.
+    values = posted if posted is not None else [c.value for c in plan.changes]
     if args.json:
         output.print_json({
             "changes": [{"id": c.item_id, "name": c.name, "reason": c.reason,
-                         "quantity_change": format_decimal(c.change)} for c in plan.changes],
+                         "quantity_change": format_decimal(c.change),
+                         "value": None if value is None else format_decimal(value)}
+                        for c, value in zip(plan.changes, values, strict=True)],
             "movements": movement_ids or [], "conflicts": plan.conflicts,
             "overexplained": plan.overexplained, "left_unchanged": plan.left_unchanged,
-            "counted_as_zero": plan.counted_as_zero, "limited": plan.limited})
+            "counted_as_zero": plan.counted_as_zero, "limited": plan.limited,
+            "value_not_known": plan.value_not_known})
         return
-    rows = [[c.name, REASON_LABELS.get(c.reason, c.reason),
-             output.signed(c.change), c.unit] for c in plan.changes]
+    symbol = services.currency_symbol()
+    rows = [[c.name, REASON_LABELS.get(c.reason, c.reason), output.signed(c.change), c.unit,
+             output.money(value, symbol, signed=True)]
+            for c, value in zip(plan.changes, values, strict=True)]
     if rows:
         print(f"{verb} {len(rows)} adjustment(s):")
-        output.print_table(["ITEM", "REASON", "CHANGE", "UNIT"], rows, right=(2,))
+        output.print_table(["ITEM", "REASON", "CHANGE", "UNIT", "VALUE"], rows, right=(2, 4))
+        known = sum((value for value in values if value is not None), Decimal(0))
+        print(f"Value: {output.money(known, symbol, signed=True)}"
+              + (f" (not known for {', '.join(plan.value_not_known)})"
+                 if plan.value_not_known else ""))
     else:
         print(f"{verb} no adjustment: every counted item matched its ledger.")
     for label, names in (("Conflicts to settle first", plan.conflicts),

@@ -14,7 +14,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import DataFileError, ValidationError
-from ..pg_errors import PASSWORD_HINT, translate_pg_errors
+from ..pg_errors import PASSWORD_HINT, translate_server_errors
 
 SCHEMES = ("postgresql://", "postgres://")
 # Without it an address that drops packets waits for the system's TCP timeout (minutes).
@@ -50,7 +50,7 @@ def connect(address: ServerAddress, *, application: str) -> Any:
                                "client_encoding": "UTF8"}
     if "connect_timeout" not in conninfo_to_dict(address.url):
         options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-    with translate_pg_errors(address.where):
+    with translate_server_errors(address.where):
         connection = psycopg.connect(address.url, **options)
         encoding = connection.execute("SHOW server_encoding").fetchone()[0]
     if encoding != "UTF8":

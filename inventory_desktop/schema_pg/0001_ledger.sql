@@ -32,6 +32,10 @@
 
 -- Helpers --------------------------------------------------------------------
 
+-- SQLite's NOCASE, for the program's queries that order or compare names
+-- without regard to case ("COLLATE NOCASE" reads the same on both backends).
+CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
 -- Times as SQLite files write them: UTC, milliseconds, 'Z'.
 CREATE FUNCTION utc_text(moment timestamptz) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -331,6 +335,12 @@ BEGIN
      ORDER BY id DESC LIMIT 1;
     IF NEW.balance_after IS DISTINCT FROM COALESCE(previous.balance_after, 0) + NEW.quantity_change THEN
         PERFORM refuse('balance_after must equal the previous balance plus quantity_change');
+    END IF;
+    IF NEW.created_at IS NULL THEN
+        -- The program leaves the time to the server, taken under the item's
+        -- lock: every terminal's movements are dated by one clock, never
+        -- before the item's previous movement.
+        NEW.created_at := greatest(utc_text(clock_timestamp()), previous.created_at);
     END IF;
     IF NOT is_utc_time(NEW.created_at) THEN
         PERFORM refuse('created_at must be a UTC time written YYYY-MM-DDTHH:MM:SS.SSSZ');

@@ -41,7 +41,7 @@ def list_areas(*, include_archived: bool = False) -> list[AreaRow]:
     sql = ("SELECT a.id, a.name, a.walk_order, a.is_active, "
            "(SELECT count(*) FROM item_location WHERE area_id = a.id) "
            "FROM storage_area AS a {} ORDER BY a.walk_order, a.id")
-    where = "" if include_archived else "WHERE a.is_active = 1"
+    where = "" if include_archived else "WHERE a.is_active"
     rows = database.execute_sql(sql.format(where)).fetchall()
     return [AreaRow(id_, name, order, bool(active), items)
             for id_, name, order, active, items in rows]
@@ -178,7 +178,7 @@ def _refuse_unknown(given: Sequence[int], known: Sequence[int], what: str) -> No
 def _renumber(table: str, key: str, ids: list[int]) -> None:
     for position, row_id in enumerate(ids, start=1):
         database.execute_sql(
-            f"UPDATE {table} SET walk_order = ? WHERE {key} = ? AND walk_order IS NOT ?",
+            f"UPDATE {table} SET walk_order = ? WHERE {key} = ? AND walk_order IS DISTINCT FROM ?",
             (position, row_id, position))
 
 

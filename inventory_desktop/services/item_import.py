@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import clock
+from .. import clock, db
 from ..db import database
 from ..errors import DataFileError, ValidationError
 from ..file_identity import resolved_path
@@ -223,8 +223,8 @@ def _insert_item_sql() -> str:
 
 def _apply(rows: list[ImportRow], parsed: list[ParsedRow], actor: str) -> None:
     by_line = {row.line: row for row in parsed}
-    execute = database.connection().execute
-    insert = _insert_item_sql()
+    execute = db.run
+    insert = _insert_item_sql() + " RETURNING id"
     for index, row in enumerate(rows):
         if row.action == "create":
             item_id = _create(execute, insert, by_line[row.line].values, actor)
@@ -239,12 +239,12 @@ def _create(execute, insert: str, values: dict[str, Any], actor: str) -> int:
     # As create_item: an empty item with a threshold is low from the start.
     low = not initial and threshold is not None
     item_id = execute(insert, (values["name"], values.get("sku"), values["unit"], threshold,
-                               int(low), *(values.get(name) for name in plain_fields()))
-                      ).lastrowid
+                               low, *(values.get(name) for name in plain_fields()))
+                      ).fetchone()[0]
     if initial:
         book_initial(item_id, initial, actor=actor)
     if values.get("is_active") is False:
-        execute("UPDATE stock_item SET is_active = 0 WHERE id = ?", (item_id,))
+        execute("UPDATE stock_item SET is_active = ? WHERE id = ?", (False, item_id))
     return item_id
 
 
@@ -255,9 +255,9 @@ def _update(execute, row: ImportRow) -> None:
         (quantity,) = execute("SELECT current_quantity FROM stock_item WHERE id = ?",
                               (row.item_id,)).fetchone()
         threshold = changes["low_stock_threshold"]
-        changes["low_stock_alert_sent"] = int(threshold is not None and quantity <= threshold)
+        changes["low_stock_alert_sent"] = threshold is not None and quantity <= threshold
     if "is_active" in changes:
-        changes["is_active"] = int(changes["is_active"])
+        changes["is_active"] = bool(changes["is_active"])
     changes["updated_at"] = clock.now_stored()
     assignments = ", ".join(f"{column} = ?" for column in changes)
     execute(f"UPDATE stock_item SET {assignments} WHERE id = ?", (*changes.values(), row.item_id))

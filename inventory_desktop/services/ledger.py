@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import sqlite3
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from ..db import database
+from .. import db
 from ..errors import ConflictError, InsufficientStockError, NotFoundError, ValidationError
 from ..models import StockMovement
 from ..money import MAX_AMOUNT, format_amount
@@ -38,6 +37,8 @@ _INSERT_MOVEMENT = (
     "max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
     "COALESCE((SELECT created_at FROM last_movement_at), '')))"
 )
+# One movement, its id read back (a server numbers movements itself).
+_INSERT_ONE_MOVEMENT = _INSERT_MOVEMENT + " RETURNING id"
 _ALERT_SENT = "SELECT low_stock_alert_sent FROM stock_item WHERE id = ?"
 _MOVEMENT_BY_KEY = "SELECT id FROM stock_movement WHERE op_key = ?"
 _ITEM_BY_KEY = "SELECT name FROM stock_item WHERE op_key = ?"
@@ -48,11 +49,11 @@ _LATEST_UNIT_COST = (
 OPENING_NOTE = "Stock from before costs were kept, valued at the first cost known"
 
 
-def _run(sql: str, params: tuple) -> sqlite3.Cursor:
-    # Only ever inside a write transaction, which already turns SQLite's
-    # failures into sentences: the connection directly, without peewee's
-    # per-statement Python (a receipt runs four of these).
-    return database.connection().execute(sql, params)
+def _run(sql: str, params: tuple) -> Any:
+    # Only ever inside a write transaction, which already turns the database's
+    # failures into sentences: db.run, without peewee's per-statement Python
+    # (a receipt runs four of these).
+    return db.run(sql, params)
 
 
 class _Item(NamedTuple):
@@ -140,10 +141,10 @@ def book(
                             empty_item_cost=empty_cost)
     _refuse_value_out_of_range(item, valued)
     ref_type, ref_id = reference or (None, None)
-    movement_id = _run(_INSERT_MOVEMENT, (
+    movement_id = _run(_INSERT_ONE_MOVEMENT, (
         item_id, change, movement_type, reason, notes, ref_type, ref_id, balance, actor, op_key,
         *valued, supplier_id,
-    )).lastrowid
+    )).fetchone()[0]
     went_low = not item.low_stock_alert_sent and _alert_raised(item_id)
     return movement_id, went_low
 
@@ -157,10 +158,10 @@ def revalue(item_id: int, new_value: int, reason: str, *, actor: str, notes: str
                             "nothing until stock arrives.")
     valued = revaluation(item.stock, new_value)
     _refuse_value_out_of_range(item, valued)
-    return _run(_INSERT_MOVEMENT, (
+    return _run(_INSERT_ONE_MOVEMENT, (
         item_id, 0, "revaluation", reason, notes, None, None, item.current_quantity, actor,
         op_key, *valued, None,
-    )).lastrowid
+    )).fetchone()[0]
 
 
 def _book_opening_value(item_id: int, item: _Item, unit_cost: int, actor: str) -> Stock:
@@ -224,11 +225,29 @@ def book_many(bookings: list[Booking], *, actor: str, notes: str,
         stock[item_id] = (name, Stock(balance, valued.after), standard_cost)
         rows.append((item_id, change, kind, reason, notes, ref_type, ref_id, balance, actor,
                      None, *valued, None))
-    database.connection().executemany(_INSERT_MOVEMENT, rows)
+    db.run_many(_INSERT_MOVEMENT, rows)
     return sorted(_alerted(items) - alerted)
 
 
+def value_bookings(bookings: list[Booking]) -> list[Valued]:
+    """What book_many would record of each booking's value, booking nothing.
+
+    The same reads and the same rule, movement after movement: a stocktake's
+    variance in money before it is committed.
+    """
+    stock = _stock_of(sorted({booking.item_id for booking in bookings}))
+    values = []
+    for item_id, change, _kind, _reason in bookings:
+        name, before, standard_cost = stock[item_id]
+        valued = value_movement(before, change, empty_item_cost=_empty_item_cost(
+            item_id, before, standard_cost, change))
+        stock[item_id] = (name, Stock(before.balance + change, valued.after), standard_cost)
+        values.append(valued)
+    return values
+
+
 def _stock_of(items: list[int]) -> dict[int, tuple[str, Stock, int | None]]:
+    db.lock_items(items)  # on a server: all of them first, in one order
     stock = {}
     for chunk in _chunks(items):
         for item_id, name, quantity, value, standard_cost in _run(
@@ -247,7 +266,7 @@ def _alerted(items: list[int]) -> set[int]:
     alerted: set[int] = set()
     for chunk in _chunks(items):
         alerted |= {row[0] for row in _run(
-            f"SELECT id FROM stock_item WHERE low_stock_alert_sent = 1 AND id IN "
+            f"SELECT id FROM stock_item WHERE low_stock_alert_sent AND id IN "
             f"({','.join('?' * len(chunk))})", tuple(chunk))}
     return alerted
 
@@ -278,6 +297,9 @@ def replayed(
     """
     if op_key is None:
         return None
+    # On a server another terminal may be booking with this key right now:
+    # wait for it, then read what it booked.
+    db.lock_operation_key(op_key)
     found = _run(_MOVEMENT_BY_KEY, (op_key,)).fetchone()
     if found is None:
         _refuse_key_of_an_item(op_key)
@@ -314,6 +336,7 @@ def movement_with_key(op_key: str) -> int | None:
 def _item_for_update(item_id: int) -> _Item:
     values = None
     if item_id in ROW_IDS:
+        db.lock_items((item_id,))
         values = _run(_ITEM_FOR_UPDATE, (item_id,)).fetchone()
     if values is None:
         raise NotFoundError(f"There is no item with id {item_id}.")
@@ -330,7 +353,7 @@ def _alert_raised(item_id: int) -> bool:
 @functools.cache
 def _movement_by_id_sql() -> str:
     # Compiled once from the same query get_movement uses, so the columns match.
-    sql, params = movement_query().where(StockMovement.id == 0).limit(1).sql()
+    sql, params = db.compiled(movement_query().where(StockMovement.id == 0).limit(1))
     assert params == [0, 1], params
     return sql
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import collections
 
-from .. import clock
+from .. import clock, db
 from ..db import NUMBERING_LIMIT, database
 from ..quantity import format_units
 from .rows import Finding
@@ -21,7 +21,7 @@ _QUANTITY_VS_SUM = """
 SELECT i.id, i.sku, i.name, i.current_quantity, COALESCE(SUM(m.quantity_change), 0)
   FROM stock_item AS i LEFT JOIN stock_movement AS m ON m.stock_item_id = i.id
  GROUP BY i.id
-HAVING i.current_quantity IS NOT COALESCE(SUM(m.quantity_change), 0)
+HAVING i.current_quantity IS DISTINCT FROM COALESCE(SUM(m.quantity_change), 0)
 """
 
 _BROKEN_RUNNING_SUM = """
@@ -30,7 +30,7 @@ SELECT r.stock_item_id, i.sku, i.name, r.id, r.balance_after, r.running
                SUM(quantity_change) OVER (PARTITION BY stock_item_id ORDER BY id) AS running
           FROM stock_movement) AS r
   LEFT JOIN stock_item AS i ON i.id = r.stock_item_id
- WHERE r.balance_after IS NOT r.running
+ WHERE r.balance_after IS DISTINCT FROM r.running
  ORDER BY r.stock_item_id, r.id
 """
 
@@ -42,12 +42,13 @@ SELECT i.id, i.sku, i.name
   LEFT JOIN stock_item_history AS h
     ON h.history_id = (SELECT max(history_id) FROM stock_item_history WHERE id = i.id)
  WHERE h.history_id IS NULL OR h.history_type = 'delete'
-    OR h.name IS NOT i.name OR h.sku IS NOT i.sku OR h.unit IS NOT i.unit
-    OR h.current_quantity IS NOT i.current_quantity
-    OR h.low_stock_threshold IS NOT i.low_stock_threshold
-    OR h.low_stock_alert_sent IS NOT i.low_stock_alert_sent
-    OR h.is_active IS NOT i.is_active
-    OR h.created_at IS NOT i.created_at OR h.updated_at IS NOT i.updated_at
+    OR h.name IS DISTINCT FROM i.name OR h.sku IS DISTINCT FROM i.sku
+    OR h.unit IS DISTINCT FROM i.unit
+    OR h.current_quantity IS DISTINCT FROM i.current_quantity
+    OR h.low_stock_threshold IS DISTINCT FROM i.low_stock_threshold
+    OR h.low_stock_alert_sent IS DISTINCT FROM i.low_stock_alert_sent
+    OR h.is_active IS DISTINCT FROM i.is_active
+    OR h.created_at IS DISTINCT FROM i.created_at OR h.updated_at IS DISTINCT FROM i.updated_at
  ORDER BY i.id
 """
 
@@ -63,7 +64,7 @@ SELECT h.id, h.sku, h.name
 _MOVEMENT_TIMES = f"""
 SELECT id, created_at, previous FROM (
     SELECT id, created_at, LAG(created_at) OVER (ORDER BY id) AS previous
-      FROM stock_movement)
+      FROM stock_movement) AS dated
  WHERE NOT ({_WELL_FORMED.format("created_at")})
     OR (created_at < previous AND {_WELL_FORMED.format("previous")})
  ORDER BY id
@@ -80,7 +81,6 @@ SELECT 'stock_item', max(id) FROM stock_item
 UNION ALL SELECT 'stock_movement', max(id) FROM stock_movement
 UNION ALL SELECT 'stock_item_history', max(history_id) FROM stock_item_history
 UNION ALL SELECT 'audit_log', max(id) FROM audit_log
-UNION ALL SELECT name, seq FROM sqlite_sequence
 """
 MAX_LISTED = 20
 
@@ -155,7 +155,7 @@ def numbering_findings() -> list[Finding]:
     return [
         Finding("numbering", f"{table} has reached id {highest}, beyond the {NUMBERING_LIMIT} "
                              "this program allows: new rows may no longer be numbered")
-        for table, highest in database.execute_sql(_TOO_HIGH)
+        for table, highest in [*database.execute_sql(_TOO_HIGH), *db.numbering_counters()]
         if isinstance(highest, int) and highest > NUMBERING_LIMIT
     ]
 

@@ -28,9 +28,9 @@ SELECT i.id, i.sku, i.name, i.unit, i.current_quantity, i.low_stock_threshold, i
          WHERE stock_item_id = i.id AND valued_by IN ('invoice', 'unit_cost')
          ORDER BY id DESC LIMIT 1)
   FROM stock_item AS i LEFT JOIN supplier AS s ON s.id = i.supplier_id
- WHERE i.is_active = 1
+ WHERE i.is_active
    AND ((i.low_stock_threshold IS NOT NULL AND i.current_quantity <= i.low_stock_threshold)
-        OR (? AND i.par_level IS NOT NULL AND i.current_quantity < i.par_level))
+        OR (CAST(? AS BOOLEAN) AND i.par_level IS NOT NULL AND i.current_quantity < i.par_level))
 """
 
 

@@ -10,6 +10,7 @@ or none; a second commit, from this process or another, finds it committed.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,11 +18,12 @@ from .. import clock
 from ..db import database
 from ..errors import ConflictError, ValidationError
 from ..models import Stocktake
+from ..money import to_money
 from ..quantity import MAX_UNITS, format_units, to_decimal
 from ..vocabulary import STOCKTAKE, UNEXPLAINED, VARIANCE_REASONS
 from . import stocktake_tally as rules
 from ._write import announce_low_stock, writing
-from .ledger import Booking, book_many
+from .ledger import Booking, book_many, value_bookings
 from .queries import get_item
 from .stocktake_sheet import Counts, stocktake_counts
 from .stocktakes import StocktakeRow, get_stocktake, require_open
@@ -38,6 +40,9 @@ class PlannedChange:
     unit: str
     reason: str
     change: Decimal
+    # What it takes from or adds to the stock's value by the costing rule, at
+    # the item's value when planned; None: not known (stock from before costs).
+    value: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -55,17 +60,46 @@ class CommitPlan:
     def blocked(self) -> bool:
         return bool(self.conflicts or self.overexplained)
 
+    @property
+    def value_lost(self) -> Decimal:
+        """The known value of the losses (negative, or 0)."""
+        return sum((c.value for c in self.changes if c.value is not None and c.value < 0),
+                   Decimal(0))
+
+    @property
+    def value_gained(self) -> Decimal:
+        """The known value of the gains (positive, or 0)."""
+        return sum((c.value for c in self.changes if c.value is not None and c.value > 0),
+                   Decimal(0))
+
+    @property
+    def value_not_known(self) -> list[str]:
+        """The items with a change whose value is not known, by name."""
+        return list(dict.fromkeys(c.name for c in self.changes if c.value is None))
+
 
 @dataclass(frozen=True)
 class CommitReport:
     stocktake: StocktakeRow
     plan: CommitPlan
     movement_ids: list[int]
+    # The value_change of each movement posted, as the ledger recorded it.
+    values: list[Decimal | None] = dataclasses.field(default_factory=list)
+
+    @property
+    def value_posted(self) -> Decimal:
+        """The sum of the known values posted (negative: stock was lost)."""
+        return sum((value for value in self.values if value is not None), Decimal(0))
+
+    @property
+    def value_not_known(self) -> int:
+        """How many of the movements posted have no known value."""
+        return sum(value is None for value in self.values)
 
 
 def commit_plan(stocktake_id: int, *, uncounted: str = "keep") -> CommitPlan:
     """What `commit_stocktake` would post with the counts as they are now."""
-    return _plan(stocktake_counts(stocktake_id), _choice(uncounted))
+    return _valued(_plan(stocktake_counts(stocktake_id), _choice(uncounted)))
 
 
 def commit_stocktake(
@@ -82,27 +116,38 @@ def commit_stocktake(
         stocktake = require_open(stocktake_id)
         counts = stocktake_counts(stocktake_id)
         _refuse_nothing_counted(counts)
-        plan = _plan(counts, choice)
+        plan = _valued(_plan(counts, choice))
         _refuse_blocked(plan)
         _refuse_archived(plan)
         reference = (STOCKTAKE, str(stocktake.id))
         went_low = book_many(_bookings(plan), actor=actor, reference=reference,
                              notes=f"Stocktake {stocktake.id}: {stocktake.name}")
-        movement_ids = [row[0] for row in database.execute_sql(
-            "SELECT id FROM stock_movement WHERE reference_type = ? AND reference_id = ? "
-            "ORDER BY id", reference)]
+        posted = database.execute_sql(
+            "SELECT id, value_change FROM stock_movement WHERE reference_type = ? "
+            "AND reference_id = ? ORDER BY id", reference).fetchall()
         (Stocktake.update(state="committed", uncounted=choice, closed_by=actor,
                           closed_at=clock.now_stored())
          .where(Stocktake.id == stocktake_id).execute())
         committed = get_stocktake(stocktake_id)
     for item_id in went_low:
         announce_low_stock(get_item(item_id))
-    return CommitReport(committed, plan, movement_ids)
+    return CommitReport(committed, plan, [row[0] for row in posted],
+                        [None if row[1] is None else to_money(row[1]) for row in posted])
 
 
 def _bookings(plan: CommitPlan) -> list[Booking]:
     return [Booking(change.item_id, int(change.change.scaleb(4)), "adjustment", change.reason)
             for change in plan.changes]
+
+
+def _valued(plan: CommitPlan) -> CommitPlan:
+    # Valued as book_many will value them (services/ledger.py), so what the
+    # review shows is what the commit posts, had nothing moved in between.
+    values = value_bookings(_bookings(plan))
+    changes = [dataclasses.replace(change, value=None if valued.change is None
+                                   else to_money(valued.change))
+               for change, valued in zip(plan.changes, values, strict=True)]
+    return dataclasses.replace(plan, changes=changes)
 
 
 def _refuse_archived(plan: CommitPlan) -> None:
@@ -111,7 +156,7 @@ def _refuse_archived(plan: CommitPlan) -> None:
     for start in range(0, len(items), 500):  # SQLite's bound parameters are limited
         chunk = items[start:start + 500]
         archived += [name for (name,) in database.execute_sql(
-            f"SELECT name FROM stock_item WHERE is_active = 0 AND id IN "
+            f"SELECT name FROM stock_item WHERE NOT is_active AND id IN "
             f"({','.join('?' * len(chunk))}) ORDER BY name", chunk)]
     if archived:
         raise ConflictError(

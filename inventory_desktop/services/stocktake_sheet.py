@@ -82,8 +82,8 @@ SELECT i.id, i.name, i.sku, i.unit, i.pack_size, i.pack_name, i.current_quantity
   LEFT JOIN storage_area AS a ON a.id = l.area_id
  WHERE {where}
 """
-_ALL_ACTIVE = "i.is_active = 1"
-_IN_AREAS = ("i.is_active = 1 AND i.id IN (SELECT kept.item_id FROM item_location AS kept "
+_ALL_ACTIVE = "i.is_active"
+_IN_AREAS = ("i.is_active AND i.id IN (SELECT kept.item_id FROM item_location AS kept "
              "JOIN stocktake_area AS s ON s.area_id = kept.area_id WHERE s.stocktake_id = ?)")
 _ITEMS_BY_ID = """
 SELECT i.id, i.name, i.sku, i.unit, i.pack_size, i.pack_name, i.current_quantity

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import clock
+from .. import clock, db
 from ..db import database
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..models import Stocktake, StocktakeArea, StocktakeCount, StocktakeExplanation
@@ -145,7 +145,7 @@ def insert_counts(stocktake_id: int,
                   lines: list[tuple[int, int | None, int, int | None, int, str]],
                   *, note: str) -> None:
     """Save many checked lines at once: (item, area, counted, packs, expected, counted by)."""
-    database.connection().executemany(
+    db.run_many(
         "INSERT INTO stocktake_count (stocktake_id, item_id, area_id, counted, packs, expected, "
         "counted_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(stocktake_id, *line, note) for line in lines])

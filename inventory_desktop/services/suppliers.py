@@ -23,13 +23,13 @@ class SupplierRow:
 
 
 _SUPPLIERS = ("SELECT s.id, s.name, s.is_active, "
-              "(SELECT count(*) FROM stock_item WHERE supplier_id = s.id AND is_active = 1) "
+              "(SELECT count(*) FROM stock_item WHERE supplier_id = s.id AND is_active) "
               "FROM supplier AS s {} ORDER BY s.name COLLATE NOCASE, s.id")
 
 
 def list_suppliers(*, include_archived: bool = False) -> list[SupplierRow]:
     """Suppliers by name."""
-    where = "" if include_archived else "WHERE s.is_active = 1"
+    where = "" if include_archived else "WHERE s.is_active"
     return [SupplierRow(id_, name, bool(active), items) for id_, name, active, items
             in database.execute_sql(_SUPPLIERS.format(where))]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .. import db
 from ..db import database
 from ..money import divide_rounded, format_amount, share_of, value_of
 from ..quantity import SCALE
@@ -32,7 +33,7 @@ SELECT i.id, i.sku, i.name, i.current_value, m.value_after
   FROM stock_item AS i
   LEFT JOIN stock_movement AS m
     ON m.id = (SELECT max(id) FROM stock_movement WHERE stock_item_id = i.id)
- WHERE i.current_value IS NOT m.value_after
+ WHERE i.current_value IS DISTINCT FROM m.value_after
  ORDER BY i.id
 """
 
@@ -140,8 +141,7 @@ def _differs(expected: int, actual: int, rule: str) -> str | None:
 
 def _has_values() -> bool:
     # A file still at an older schema (opened read-only) has no values to check.
-    return any(column[1] == "value_change" for column in database.execute_sql(
-        "PRAGMA table_info(stock_movement)"))
+    return "value_change" in db.table_columns("stock_movement")
 
 
 def _amount(amount: int | None) -> str:

@@ -10,7 +10,7 @@ order, ids in range, SKUs distinct.
 
 from __future__ import annotations
 
-from .. import db, schema_check, seal, seal_check, seal_store
+from .. import db, seal, seal_check, seal_store
 from ..db import database
 from ..errors import DataFileError
 from ..sqlite_errors import translate_sqlite_errors
@@ -32,10 +32,7 @@ def verify() -> VerifyReport:
     findings: list[Finding] = []
     notes: list[str] = []
     with translate_sqlite_errors():
-        findings += _integrity() + _foreign_keys()
-        findings += [Finding("schema", problem) for problem in
-                     schema_check.differences(database.execute_sql, info.schema_version)]
-        findings += _write_context()
+        findings += [Finding(check, detail) for check, detail in db.structure_problems()]
         sealed = _checked(findings, lambda: _seals(info, notes)) or seal_check.SealFindings()
         findings += seal_findings(sealed)
         for check in _CONTENT_CHECKS:
@@ -79,27 +76,8 @@ def _checked(findings: list[Finding], check):
         return None
 
 
-def _integrity() -> list[Finding]:
-    rows = database.execute_sql("PRAGMA integrity_check").fetchall()
-    return [] if rows == [("ok",)] else [Finding("integrity", row[0]) for row in rows]
-
-
-def _foreign_keys() -> list[Finding]:
-    rows = database.execute_sql("PRAGMA foreign_key_check").fetchall()
-    return [Finding("foreign_keys", f"{table} row {rowid} refers to a missing {parent} row")
-            for table, rowid, parent, _ in rows]
-
-
-def _write_context() -> list[Finding]:
-    rows = database.execute_sql("SELECT actor FROM write_context").fetchall()
-    return [Finding("write_context",
-                    f"another program left the operator name {actor!r} in write_context: "
-                    "changes made while it is there are recorded under that name")
-            for (actor,) in rows]
-
-
 def _seals(info: db.DataFileInfo, notes: list[str]) -> seal_check.SealFindings:
-    if info.file_id is None:
+    if info.file_id is None or not db.seals_kept():
         return seal_check.SealFindings()
     anchor = db.anchors().find(info.file_id, info.path)
     found = seal_check.check_seals(database.execute_sql, keys=seal_store.known_keys(),

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from inventory_desktop import db, services
 from inventory_desktop.copy_to import copy_to
 from inventory_desktop.pg import copy_checks, copy_tables
 from inventory_desktop.pg.copy_tables import CopyRefusedError
@@ -96,3 +97,20 @@ def test_the_ledger_checks_name_what_does_not_add_up(good_copy, table, change, s
         connection.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     with pytest.raises(CopyRefusedError, match=f"does not add up: {sentence}"):
         copy_checks.check_ledger(connection)
+
+
+def test_verify_finds_nothing_on_either_side_of_a_copy(pg_empty, tmp_path, monkeypatch):
+    # The kitchen's bulk rows were written with raw sqlite3, as another program
+    # would: a manager looks at them and accepts them before copying.
+    restoring_password(monkeypatch)
+    path = make_kitchen(tmp_path, 300)
+    db.open_database(path, create=False)
+    services.accept_foreign_rows(user="manager")
+    before = services.verify()
+    db.close_database()
+    copy_to(server_url(pg_empty), path)
+    db.open_database(server_url(pg_empty, "app"))
+    after = services.verify()
+    db.close_database()
+    assert before.ok and before.findings == []
+    assert after.ok and after.findings == []

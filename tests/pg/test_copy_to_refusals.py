@@ -25,9 +25,11 @@ from inventory_desktop.pg_errors import (
     ServerUnreachableError,
 )
 
-from .conftest import ROOT, PgDatabase, _database
+from .conftest import PgDatabase, _database
 from .copy_fixtures import catalog, make_kitchen, restoring_password, server_url
 from .pg_helpers import add_item, snapshot
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,7 @@ def test_a_database_holding_data_is_refused(pg_db, kitchen):
 
 def test_a_file_at_an_older_schema_is_refused_and_left_byte_for_byte(untouched, tmp_path):
     old = tmp_path / "schema3.sqlite3"
-    shutil.copy(ROOT / "tests" / "fixtures" / "schema3.sqlite3", old)
+    shutil.copy(FIXTURES / "schema3.sqlite3", old)
     content = old.read_bytes()
     _unchanged(untouched, RefusedFileError, "older version .* Open it once with this program",
                server_url(untouched), old)

@@ -1,9 +1,10 @@
 """A whole delivery, or a waste sheet, typed as a grid and booked in one go.
 
 The dialog collects a reference, the lines and (for a delivery) the day it
-came; it does no work itself. OK hands a SheetInput to `submit`, which calls
-the service: every line is booked or none. A refusal is shown on the lines it
-concerns and the dialog stays open, with nothing written.
+came, its supplier and each line's cost; it does no work itself. OK hands a
+SheetInput to `submit`, which calls the service: every line is booked or
+none. A refusal is shown on the lines it concerns and the dialog stays open,
+with nothing written.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import DatabaseBusyError, InventoryError, LinesRefusedError, ValidationError
-from ...services import ItemRow, LineInput
+from ...services import ItemRow, LineInput, SupplierRow
 from ...vocabulary import DEDUCT_REASONS
 from ..common.form_marks import MarkedField, banner_label
 from ..common.operations import BUSY_MESSAGE
+from . import delivery_costs as costs
 from .sheet_model import SheetLinesModel
 from .sheet_view import SheetView
 
@@ -47,6 +49,7 @@ class SheetInput:
     notes: str
     lines: tuple[LineInput, ...]
     rows: tuple[int, ...]  # the grid row of each line, to show a refusal where it belongs
+    supplier_id: int | None = None  # a delivery's, when chosen
 
 
 @dataclass(frozen=True)
@@ -72,26 +75,32 @@ class SheetDialog(QDialog):
     """Many lines, one reference, one transaction: a delivery or a waste sheet."""
 
     def __init__(self, parent: QWidget | None, kind: str, items: Sequence[ItemRow],
-                 submit: Callable[[SheetInput], object]) -> None:
+                 submit: Callable[[SheetInput], object], *,
+                 suppliers: Sequence[SupplierRow] = (), symbol: str = "") -> None:
         super().__init__(parent)
         self._kind = _KINDS[kind]
         self._is_delivery = kind == DELIVERY
         self._submit = submit
+        self._symbol = symbol
         self.setWindowTitle(self._kind.title)
         self.model = SheetLinesModel(items, taking_out=self._kind.taking_out,
-                                     reasons=self._kind.reasons, parent=self)
-        self._build()
+                                     reasons=self._kind.reasons, costed=self._is_delivery,
+                                     symbol=symbol, parent=self)
+        self._build(suppliers)
         self.model.dataChanged.connect(lambda *_: self._show_count())
         self.model.rowsInserted.connect(lambda *_: self._show_count())
         self.model.rowsRemoved.connect(lambda *_: self._show_count())
         self._show_count()
-        self.resize(980, 560)
+        # A delivery's two cost columns need the room: Problem stays readable.
+        self.resize(1180 if self._is_delivery else 980, 560)
 
     @classmethod
     def ask(cls, parent: QWidget | None, kind: str, items: Sequence[ItemRow],
-            submit: Callable[[SheetInput], object]) -> bool:
+            submit: Callable[[SheetInput], object], *,
+            suppliers: Sequence[SupplierRow] = (), symbol: str = "") -> bool:
         """Show the sheet modally; True once `submit` booked it."""
-        return cls(parent, kind, items, submit).exec() == QDialog.DialogCode.Accepted
+        dialog = cls(parent, kind, items, submit, suppliers=suppliers, symbol=symbol)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def value(self) -> SheetInput:
         """The sheet as entered (the services check it again, in full)."""
@@ -100,14 +109,17 @@ class SheetDialog(QDialog):
         return SheetInput(
             reference=self.reference.text(), delivered_on=day,  # type: ignore[arg-type]
             notes=self.notes.text(), lines=tuple(line for _, line in numbered),
-            rows=tuple(row for row, _ in numbered))
+            rows=tuple(row for row, _ in numbered),
+            supplier_id=self.supplier.currentData() if self._is_delivery else None)
 
-    def _build(self) -> None:
+    def _build(self, suppliers: Sequence[SupplierRow]) -> None:
         self.reference = QLineEdit(self)
         self.reference.setPlaceholderText(self._kind.reference_hint)
         self.reference.returnPressed.connect(self.view_start)
         self.reference.textEdited.connect(lambda _text: self._reference_mark.mark(""))
         self._reference_mark = MarkedField(self.reference, self)
+        self.supplier = costs.supplier_chooser(self, suppliers)
+        self.with_costs = costs.with_costs_box(self, offered=self._is_delivery)
         self.delivered_on = QDateEdit(QDate.currentDate(), self)
         self.delivered_on.setCalendarPopup(True)
         self.delivered_on.setMaximumDate(QDate.currentDate())
@@ -117,9 +129,12 @@ class SheetDialog(QDialog):
         form = QFormLayout()
         form.addRow("Re&ference", self._reference_mark)
         if self._is_delivery:
+            form.addRow("&Supplier", self.supplier)
             form.addRow("Delivered &on", self.delivered_on)
+            form.addRow("", self.with_costs)
         else:
-            self.delivered_on.hide()
+            for widget in (self.supplier, self.delivered_on, self.with_costs):
+                widget.hide()
         form.addRow("N&otes", self.notes)
         self.view = SheetView(self.model, self)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_line_problem())
@@ -141,14 +156,27 @@ class SheetDialog(QDialog):
         self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(self._remove_line)
         self.count = QLabel(self)
-        hint = QLabel("Enter moves on; Delete removes the line under the cursor; "
-                      "Ctrl+Enter books the sheet.", self)
+        hint = QLabel(self)
         hint.setStyleSheet("color: palette(placeholder-text);")
+        hint.setWordWrap(True)
+        self.hint = hint
+        self.value_total = QLabel(self)
+        self.value_total.setToolTip(costs.VALUE_TIP)
+        self.with_costs.toggled.connect(self._costs_chosen)
+        self._costs_chosen(self.with_costs.isChecked(), remember=False)
         row = QHBoxLayout()
         row.addWidget(self.remove_button)
         row.addWidget(hint, 1)
+        row.addWidget(self.value_total)
+        row.addSpacing(16)
         row.addWidget(self.count)
         return row
+
+    def _costs_chosen(self, with_costs: bool, *, remember: bool = True) -> None:
+        self.view.set_with_costs(with_costs)
+        self.hint.setText(costs.COSTS_HINT if with_costs else costs.PLAIN_HINT)
+        if remember:
+            costs.remember_with_costs(with_costs)
 
     def _buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(
@@ -263,4 +291,9 @@ class SheetDialog(QDialog):
         if not problems and self.message.isVisible() and "see Problem" in self.message.text():
             self.message.hide()
         self.remove_button.setEnabled(filled > 0)
+        self._show_value()
         self._show_line_problem()
+
+    def _show_value(self) -> None:
+        self.value_total.setText(costs.value_text(self.model.value(), self._symbol))
+        self.value_total.setVisible(self._is_delivery)

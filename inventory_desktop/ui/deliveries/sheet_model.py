@@ -3,12 +3,13 @@
 The model holds the items a line may name (read once by the dialog from the
 services) and resolves what was typed against them in Python: it never
 queries. There is always one empty line at the end; filling it adds the next.
+A delivery's line may carry its cost, per unit or the line's total: the one
+typed is kept, the other is worked out and shown in grey.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -28,15 +29,15 @@ from ...services import ItemRow, LineInput, validation
 from ...vocabulary import REASON_LABELS
 from ..common.formatting import quantity_text
 from ..common.item_words import item_label
+from . import line_costs as costs
+from .item_finder import ItemFinder
+from .line_costs import TOTAL, UNIT_COST, LineValue, SheetValue
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PROBLEM = QColor("#a93226")
 _PROBLEM_BACKGROUND = QColor("#fde2e1")
+_WORKED_OUT = QColor("#6b6b6b")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,38 +49,51 @@ class SheetRow:
     quantity: str = ""
     reason: str = ""
     refusal: str = ""  # what the services said of this line at the last OK
+    unit_cost: str = ""  # as typed; a line has this or total, not both
+    total: str = ""
 
     @property
     def empty(self) -> bool:
-        return not self.item_text.strip() and not self.quantity.strip()
+        return not (self.item_text.strip() or self.quantity.strip() or self.unit_cost
+                    or self.total)
 
 
 class SheetLinesModel(QAbstractTableModel):
-    """Editable lines; `reasons` (a waste sheet's) adds a Reason column."""
+    """Editable lines; `reasons` (a waste sheet's) adds a Reason column, `costed` the costs."""
 
     def __init__(self, items: Sequence[ItemRow], *, taking_out: bool,
-                 reasons: tuple[str, ...] = (), parent: Any = None) -> None:
+                 reasons: tuple[str, ...] = (), costed: bool = False, symbol: str = "",
+                 parent: Any = None) -> None:
         super().__init__(parent)
         self.items = list(items)
         self.taking_out = taking_out
         self.reasons = reasons
-        self.columns = ["Item", "Quantity", "Unit"] + (["Reason"] if reasons else []) + [
-            "On hand → after", "Problem"]
+        self.symbol = symbol
+        self.columns = ["Item", "Quantity", "Unit"] + (["Reason"] if reasons else []) + (
+            ["Unit cost", "Line total"] if costed else []) + ["On hand → after", "Problem"]
         self.item_column, self.quantity_column, self.unit_column = 0, 1, 2
         self.reason_column = 3 if reasons else -1
+        self.unit_cost_column, self.total_column = (3, 4) if costed else (-1, -1)
         self.after_column = len(self.columns) - 2
         self.problem_column = len(self.columns) - 1
-        self._by_label = {_folded(item_label(item)): item for item in self.items}
+        self._finder = ItemFinder(self.items)
         self._rows: list[SheetRow] = [self._blank()]
         self._checked = False  # after OK: missing items and quantities are problems too
         self._problems: list[str] = [""]
         self._afters: list[Decimal | None] = [None]
+        self._values: list[LineValue] = [LineValue()]
 
     def lines(self) -> list[tuple[int, LineInput]]:
         """The filled lines as the services take them, each with its row."""
         return [(row, LineInput(line.item.id if line.item else None,  # type: ignore[arg-type]
-                                line.quantity.strip(), line.reason or None))
+                                line.quantity.strip(), line.reason or None,
+                                unit_cost=line.unit_cost or None, total=line.total or None))
                 for row, line in enumerate(self._rows) if not line.empty]
+
+    def value(self) -> SheetValue:
+        """What the filled lines are worth, as far as their costs were typed."""
+        return costs.sheet_value(value if not line.empty else None
+                                 for line, value in zip(self._rows, self._values, strict=True))
 
     def filled_count(self) -> int:
         return sum(not line.empty for line in self._rows)
@@ -104,19 +118,7 @@ class SheetLinesModel(QAbstractTableModel):
 
     def resolve(self, text: str) -> tuple[ItemRow | None, str]:
         """The item `text` names (a label, #id, SKU, name or a unique part), or why none."""
-        wanted = _folded(text)
-        if not wanted:
-            return None, ""
-        found = self._by_label.get(wanted) or self._exactly(wanted)
-        if found is not None:
-            return found, ""
-        matches = [item for label, item in self._by_label.items() if wanted in label]
-        if len(matches) == 1:
-            return matches[0], ""
-        shown = text.strip()[:40]
-        if not matches:
-            return None, f"No item matches {shown!r}."
-        return None, f"{len(matches)} items match {shown!r}: pick one from the list."
+        return self._finder.resolve(text)
 
     def remove_row(self, row: int) -> None:
         """Remove a line (the empty line at the end stays)."""
@@ -126,6 +128,7 @@ class SheetLinesModel(QAbstractTableModel):
         del self._rows[row]
         del self._problems[row]
         del self._afters[row]
+        del self._values[row]
         self.endRemoveRows()
         self._recompute()
 
@@ -149,7 +152,8 @@ class SheetLinesModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in (self.item_column, self.quantity_column, self.reason_column):
+        if index.column() in (self.item_column, self.quantity_column, self.reason_column,
+                              self.unit_cost_column, self.total_column):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -164,10 +168,15 @@ class SheetLinesModel(QAbstractTableModel):
             return problem
         if role == Qt.ItemDataRole.ForegroundRole and column == self.problem_column:
             return _PROBLEM
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
+            worked_out = self._worked_out(index.row(), line, column)
+            if worked_out:
+                return _WORKED_OUT if role == Qt.ItemDataRole.ForegroundRole else worked_out
         if role == Qt.ItemDataRole.BackgroundRole and problem and column in (
-                self.item_column, self.quantity_column):
+                self._marked_columns(index.row())):
             return _PROBLEM_BACKGROUND
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.quantity_column:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+                self.quantity_column, self.unit_cost_column, self.total_column):
             return _RIGHT
         return None
 
@@ -195,6 +204,8 @@ class SheetLinesModel(QAbstractTableModel):
             line = dataclasses.replace(line, quantity=value.strip(), refusal="")
         elif column == self.reason_column and value in self.reasons:
             line = dataclasses.replace(line, reason=value, refusal="")
+        elif column in (self.unit_cost_column, self.total_column):
+            line = self._with_cost(line, column, value.strip())
         else:
             return False
         self._rows[index.row()] = line
@@ -212,6 +223,8 @@ class SheetLinesModel(QAbstractTableModel):
             return line.quantity
         if column == self.reason_column:
             return line.reason if editing else REASON_LABELS.get(line.reason, line.reason)
+        if column in (self.unit_cost_column, self.total_column):
+            return self._cost_text(row, line, column, editing)
         if column == self.problem_column:
             return self._problems[row]
         item = line.item
@@ -227,6 +240,32 @@ class SheetLinesModel(QAbstractTableModel):
             return on_hand  # nothing to add up yet
         return f"{on_hand} → {quantity_text(self._afters[row], item.unit)}"
 
+    def _which(self, column: int) -> str:
+        return UNIT_COST if column == self.unit_cost_column else TOTAL
+
+    def _with_cost(self, line: SheetRow, column: int, text: str) -> SheetRow:
+        unit_cost, total = costs.typed_cost(line.unit_cost, line.total, self._which(column), text)
+        return dataclasses.replace(line, unit_cost=unit_cost, total=total, refusal="")
+
+    def _cost_text(self, row: int, line: SheetRow, column: int, editing: bool) -> str:
+        which = self._which(column)
+        typed = line.unit_cost if which == UNIT_COST else line.total
+        if editing:
+            return typed
+        unit = line.item.unit if line.item else ""
+        return costs.cost_text(self._values[row], typed, which, unit, self.symbol)
+
+    def _worked_out(self, row: int, line: SheetRow, column: int) -> str:
+        if column not in (self.unit_cost_column, self.total_column) or self._values[row].problem:
+            return ""
+        return costs.worked_out(line.unit_cost, line.total, self._which(column))
+
+    def _marked_columns(self, row: int) -> tuple[int, ...]:
+        value = self._values[row]
+        if value.problem and value.problem == self._problems[row]:
+            return (self.unit_cost_column if value.field == UNIT_COST else self.total_column,)
+        return (self.item_column, self.quantity_column)
+
     def _blank(self) -> SheetRow:
         return SheetRow(reason=self.reasons[0] if self.reasons else "")
 
@@ -236,13 +275,16 @@ class SheetLinesModel(QAbstractTableModel):
         self._rows.append(self._blank())
         self._problems.append("")
         self._afters.append(None)
+        self._values.append(LineValue())
         self.endInsertRows()
 
     def _recompute(self) -> None:
         # One pass: each line's After continues the earlier lines of its item.
         running: dict[int, Decimal] = {}
         self._afters, self._problems = [], []
-        for line in self._rows:
+        self._values = [costs.line_value(line.quantity, line.unit_cost, line.total)
+                        for line in self._rows]
+        for line, value in zip(self._rows, self._values, strict=True):
             after = None
             if line.item is not None:
                 amount = _quantity_or_zero(line.quantity)
@@ -250,18 +292,20 @@ class SheetLinesModel(QAbstractTableModel):
                 after = running.get(line.item.id, line.item.quantity) + change
                 running[line.item.id] = after
             self._afters.append(after)
-            self._problems.append(self._problem(line, after))
+            self._problems.append(self._problem(line, after, value))
         # An edit can change the After and Problem of later lines: repaint them all.
         self.dataChanged.emit(self.index(0, 0),
                               self.index(len(self._rows) - 1, len(self.columns) - 1))
 
-    def _problem(self, line: SheetRow, after: Decimal | None) -> str:
+    def _problem(self, line: SheetRow, after: Decimal | None, value: LineValue) -> str:
         if line.empty:
             return ""
         if line.item is None:
             if line.item_text.strip():
                 return self.resolve(line.item_text)[1]
             return "Choose the item." if self._checked else ""
+        if value.problem:
+            return value.problem
         if not line.quantity:
             return "Enter the quantity." if self._checked else ""
         try:
@@ -272,16 +316,6 @@ class SheetLinesModel(QAbstractTableModel):
             return (f"Only {quantity_text(line.item.quantity, line.item.unit)} of "
                     f"{line.item.name} is on hand.")
         return line.refusal
-
-    def _exactly(self, wanted: str) -> ItemRow | None:
-        if wanted.startswith("#") and wanted[1:].isdigit():
-            return next((item for item in self.items if item.id == int(wanted[1:])), None)
-        by_sku = [item for item in self.items if item.sku and _folded(item.sku) == wanted]
-        by_name = [item for item in self.items if _folded(item.name) == wanted]
-        for found in (by_sku, by_name):
-            if len(found) == 1:
-                return found[0]
-        return None
 
 
 def _quantity_or_zero(text: str) -> Decimal:

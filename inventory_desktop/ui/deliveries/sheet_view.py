@@ -4,6 +4,8 @@ Editing starts as soon as a cell becomes current, so a whole delivery is
 typed without touching the mouse. The item cell completes over item names
 and SKUs; Enter takes the highlighted choice (or the only match) and moves on,
 and stays put, with the choices shown, while the text names no single item.
+With costs on, a delivery's Enter goes on to the unit cost, then the next
+line; Tab goes through the line total as well, for an invoice that gives it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from .sheet_model import SheetLinesModel
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _NEXT = QAbstractItemDelegate.EndEditHint.EditNextItem
+_BY_ENTER = "closed_by_enter"  # an editor property: Enter, not Tab, moved on from it
 
 
 class _MovingDelegate(QStyledItemDelegate):
@@ -50,6 +53,7 @@ class _MovingDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
     def enter_pressed(self, editor: QWidget) -> None:
+        editor.setProperty(_BY_ENTER, True)
         self.commitData.emit(editor)
         self.closeEditor.emit(editor, _NEXT)
 
@@ -118,6 +122,16 @@ class QuantityDelegate(_MovingDelegate):
         return editor
 
 
+class CostDelegate(QuantityDelegate):
+    """A cost cell: what was typed; a figure worked out from the other cost shows as a hint."""
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        super().setEditorData(editor, index)
+        if isinstance(editor, QLineEdit):
+            shown = index.data(Qt.ItemDataRole.DisplayRole)
+            editor.setPlaceholderText(str(shown) if shown and not editor.text() else "")
+
+
 class ReasonDelegate(_MovingDelegate):
     """A waste line's reason: a list; typing a letter picks the reason that starts with it."""
 
@@ -151,10 +165,15 @@ class SheetView(QTableView):
         self.setModel(model)
         self._editable = [model.item_column, model.quantity_column] + (
             [model.reason_column] if model.reasons else [])
+        self._by_enter = list(self._editable)
+        self._entered = False  # the editor just closed was left with Enter
         self.setItemDelegateForColumn(model.item_column, ItemDelegate(model, self))
         self.setItemDelegateForColumn(model.quantity_column, QuantityDelegate(self))
         if model.reasons:
             self.setItemDelegateForColumn(model.reason_column, ReasonDelegate(model.reasons, self))
+        for column in (model.unit_cost_column, model.total_column):
+            if column >= 0:
+                self.setItemDelegateForColumn(column, CostDelegate(self))
         self.setEditTriggers(QAbstractItemView.EditTrigger.CurrentChanged
                              | QAbstractItemView.EditTrigger.AnyKeyPressed
                              | QAbstractItemView.EditTrigger.DoubleClicked
@@ -170,6 +189,26 @@ class SheetView(QTableView):
 
     def editable_columns(self) -> list[int]:
         return list(self._editable)
+
+    def set_with_costs(self, with_costs: bool) -> None:
+        """Take the costs into the keyboard's path: Enter to the unit cost, Tab to both."""
+        model = self.sheet
+        base = [model.item_column, model.quantity_column]
+        if not with_costs or model.unit_cost_column < 0:
+            self._editable = self._by_enter = base + (
+                [model.reason_column] if model.reasons else [])
+            return
+        self._by_enter = [*base, model.unit_cost_column]
+        self._editable = [*self._by_enter, model.total_column]
+
+    def closeEditor(self, editor: QWidget,
+                    hint: QAbstractItemDelegate.EndEditHint) -> None:
+        # Qt moves on through moveCursor() from in here: it needs to know which key it was.
+        self._entered = bool(editor.property(_BY_ENTER))
+        try:
+            super().closeEditor(editor, hint)
+        finally:
+            self._entered = False
 
     def start(self, row: int = 0) -> None:
         """Put the cursor in a line's item cell, editing."""
@@ -188,16 +227,17 @@ class SheetView(QTableView):
                 QAbstractItemView.CursorAction.MoveNext,
                 QAbstractItemView.CursorAction.MovePrevious):
             return super().moveCursor(action, modifiers)
-        row, columns = current.row(), self._editable
-        at = columns.index(current.column()) if current.column() in columns else -1
-        at += 1 if forward else -1
-        if at >= len(columns):
-            row, at = row + 1, 0
-        elif at < 0:
-            row, at = row - 1, len(columns) - 1
+        row, column = current.row(), current.column()
+        columns = self._by_enter if self._entered else self._editable
+        if forward:
+            later = [each for each in columns if each > column]
+            row, column = (row, later[0]) if later else (row + 1, columns[0])
+        else:
+            earlier = [each for each in columns if each < column]
+            row, column = (row, earlier[-1]) if earlier else (row - 1, columns[-1])
         if not 0 <= row < self.sheet.rowCount():
             return current
-        return self.sheet.index(row, columns[at])
+        return self.sheet.index(row, column)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
@@ -227,6 +267,9 @@ class SheetView(QTableView):
                   model.after_column: width("8,888.8888 kg → 88,888.8 kg")}
         if model.reasons:
             widths[model.reason_column] = width("Order usage") + 48
+        if model.unit_cost_column >= 0:
+            widths[model.unit_cost_column] = width("€8,888.8888/portion") + 12
+            widths[model.total_column] = width("€88,888.88") + 24
         for column, size in widths.items():
             header.resizeSection(column, size)
         header.setStretchLastSection(True)

@@ -36,6 +36,7 @@ from ..shell.watcher import DataFileWatcher
 from . import count_model as columns
 from .count_model import CountTableModel
 from .stocktake_files_actions import StocktakeFileActions
+from .variance_money import posted_text
 
 _MODES = (("All lines, in walk order", columns.ALL), ("Not counted yet", columns.UNCOUNTED),
           ("Conflicts to settle", columns.CONFLICTS), ("Largest variance first", columns.LARGEST))
@@ -199,8 +200,15 @@ class StocktakeWindow(QWidget):
 
         if self.stocktake is None:
             return
-        if ReviewDialog.review(self, self.stocktake.id, self.current_user):
-            self.fill_choices(select=self.stocktake.id)
+        report = ReviewDialog.review(self, self.stocktake.id, self.current_user)
+        if report is None:
+            return
+        self.fill_choices(select=self.stocktake.id)
+        try:
+            symbol = services.currency_symbol()
+        except InventoryError:
+            symbol = ""  # the sentence still says what was posted
+        self.say(posted_text(report, symbol))
 
     def start_new(self) -> None:
         from .start_dialog import StartDialog

@@ -3,7 +3,9 @@
 Select an item and press 1-7 to put its whole variance down to one reason
 (0: unexplained again); Split… shares it across several. Conflicts must be
 settled first; items not counted are kept as they are or counted as zero.
-Commit asks once more, saying exactly what will be posted.
+Each variance is in money too, as the commit would post it now; the largest
+rank by value or by share. Commit asks once more, saying exactly what will
+be posted and what it is worth.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -34,8 +37,12 @@ from ...services.stocktake_tally import ItemTally
 from ...vocabulary import REASON_LABELS, UNEXPLAINED, VARIANCE_REASONS
 from ..common.formatting import change_text, quantity_text
 from .variance_chart import VarianceBar, VarianceChart
+from .variance_money import plan_summary, signed_money, values_by_item, worth_sentence
 
-_COLUMNS = ("Item", "Counted", "Expected", "Variance", "Share", "Put down to")
+_COLUMNS = ("Item", "Counted", "Expected", "Variance", "Value", "Share", "Put down to")
+VALUE_COLUMN, REASONS_COLUMN = 4, 6
+BY_VALUE, BY_SHARE = "value", "share"
+_NO_VARIANCE = "No variance: every counted item matched the ledger."
 _TOP_BARS = 10
 ITEM_ROLE = Qt.ItemDataRole.UserRole
 
@@ -49,21 +56,25 @@ class ReviewDialog(QDialog):
         self._stocktake_id = stocktake_id
         self._user = current_user
         self.committed: services.CommitReport | None = None
+        self.symbol = ""
+        self._values: dict[int, Decimal | None] = {}
         self._build()
         self.refresh()
 
     @classmethod
     def review(cls, parent: QWidget | None, stocktake_id: int,
-               current_user: Callable[[], str | None]) -> bool:
-        """True when the stocktake was committed from the dialog."""
+               current_user: Callable[[], str | None]) -> services.CommitReport | None:
+        """What was posted, when the stocktake was committed from the dialog."""
         dialog = cls(parent, stocktake_id, current_user)
         dialog.exec()
-        return dialog.committed is not None
+        return dialog.committed
 
     def refresh(self) -> None:
         """Read the stocktake again and show its variances, reasons and what is missing."""
         try:
             sheet = services.stocktake_sheet(self._stocktake_id)
+            plan = services.commit_plan(self._stocktake_id, uncounted=self._uncounted())
+            self.symbol = services.currency_symbol()
         except InventoryError as error:
             self.message.setText(str(error))
             return
@@ -71,10 +82,12 @@ class ReviewDialog(QDialog):
         names = {line.item_id: (line.name, line.unit) for line in sheet.lines}
         rows = [(item, *names[item.item_id]) for item in sheet.items.values()
                 if item.variance]
-        rows.sort(key=lambda row: _share(row[0]))
+        self._values = values_by_item(plan)
+        by_value = self.rank_by.currentData() == BY_VALUE
+        rows.sort(key=lambda row: self._value_rank(row[0]) if by_value else _share(row[0]))
         self._fill(rows)
-        self.chart.set_bars([VarianceBar(f"{name}: {change_text(to_decimal(item.variance), unit)}",
-                                         _share(item)) for item, name, unit in rows[:_TOP_BARS]])
+        self._chart(rows, by_value)
+        self.money.setText(plan_summary(plan, self.symbol))
         conflicts = sorted(names[i.item_id][0] for i in sheet.of_state("conflict"))
         uncounted = sorted(names[i.item_id][0]
                            for i in sheet.of_state("uncounted") + sheet.of_state("partial"))
@@ -116,7 +129,7 @@ class ReviewDialog(QDialog):
 
     def commit(self) -> None:
         """Say what will be posted; post it when confirmed."""
-        uncounted = "zero" if self.as_zero.isChecked() else "keep"
+        uncounted = self._uncounted()
         try:
             plan = services.commit_plan(self._stocktake_id, uncounted=uncounted)
         except InventoryError as error:
@@ -129,7 +142,8 @@ class ReviewDialog(QDialog):
                 if plan.counted_as_zero else "")
         answer = QMessageBox.question(
             self, "Commit stocktake",
-            f"Post {len(plan.changes)} adjustment(s) to {items} item(s)?{left}{zero}\n\n"
+            f"Post {len(plan.changes)} adjustment(s) to {items} item(s)?{left}{zero}\n"
+            f"{worth_sentence(plan, self.symbol)}\n\n"
             "A committed stocktake cannot change; a wrong adjustment is undone by reversing it.")
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -142,12 +156,38 @@ class ReviewDialog(QDialog):
             return
         self.accept()
 
+    def _uncounted(self) -> str:
+        return "zero" if self.as_zero.isChecked() else "keep"
+
+    def _value_text(self, item: ItemTally) -> str:
+        if item.item_id not in self._values:
+            return "—"  # nothing to post for it now (not counted everywhere, or explain again)
+        return signed_money(self._values[item.item_id], self.symbol)
+
+    def _value_rank(self, item: ItemTally) -> tuple[bool, Decimal]:
+        # Losses first, the largest at the top; values not known last.
+        value = self._values.get(item.item_id)
+        return value is None, value if value is not None else Decimal(0)
+
+    def _chart(self, rows: list[tuple[ItemTally, str, str]], by_value: bool) -> None:
+        bars = []
+        for item, name, unit in rows:
+            label = f"{name}: {change_text(to_decimal(item.variance), unit)}"
+            value = self._values.get(item.item_id)
+            if not by_value:
+                bars.append(VarianceBar(label, _share(item)))
+            elif value is not None:
+                bars.append(VarianceBar(label, value, signed_money(value, self.symbol)))
+        bars.sort(key=lambda bar: -abs(bar.share))  # the longest first
+        unvalued = "No variance of a known value: rank them by share to see them."
+        self.chart.set_bars(bars[:_TOP_BARS], empty_text=unvalued if rows else _NO_VARIANCE)
+
     def _fill(self, rows: list[tuple[ItemTally, str, str]]) -> None:
         self.table.setRowCount(len(rows))
         for number, (item, name, unit) in enumerate(rows):
             cells = [name, quantity_text(to_decimal(item.counted), unit),
                      quantity_text(to_decimal(item.expected), unit),
-                     change_text(to_decimal(item.variance), unit),
+                     change_text(to_decimal(item.variance), unit), self._value_text(item),
                      f"{_share(item) * 100:+.1f} %", _reasons(item, unit)]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -155,7 +195,7 @@ class ReviewDialog(QDialog):
                     cell.setData(ITEM_ROLE, item.item_id)
                 if column == 3:
                     cell.setData(ITEM_ROLE, str(to_decimal(item.variance)))
-                if column in (1, 2, 3, 4):
+                if column in (1, 2, 3, 4, 5):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(number, column, cell)
@@ -172,13 +212,17 @@ class ReviewDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column, width in enumerate((220, 90, 90, 90, 70)):
+        for column, width in enumerate((200, 80, 80, 80, 90, 70)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 2)
         # One keystroke puts the selected item's whole variance down to a reason.
         self.table.installEventFilter(self)
         layout.addWidget(QLabel(_reason_keys(), self))
+        self.money = QLabel(self)
+        self.money.setWordWrap(True)
+        layout.addWidget(self.money)
+        layout.addLayout(self._rank_row())
         self.chart = VarianceChart(self)
         layout.addWidget(self.chart, 1)
         self.conflicts, self.uncounted = QLabel(self), QLabel(self)
@@ -189,6 +233,8 @@ class ReviewDialog(QDialog):
         self.keep = QRadioButton("Keep items not counted as they are", self)
         self.as_zero = QRadioButton("Count them as zero", self)
         self.keep.setChecked(True)
+        # The choice changes what the commit posts, so what it is worth.
+        self.as_zero.toggled.connect(lambda _checked: self.refresh())
         choice.addWidget(self.keep)
         choice.addWidget(self.as_zero)
         choice.addStretch(1)
@@ -207,6 +253,19 @@ class ReviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(900, 720)
+
+    def _rank_row(self) -> QHBoxLayout:
+        self.rank_by = QComboBox(self)
+        self.rank_by.addItem("value", BY_VALUE)
+        self.rank_by.addItem("share of what was expected", BY_SHARE)
+        self.rank_by.currentIndexChanged.connect(lambda _index: self.refresh())
+        label = QLabel("Largest &variances by", self)
+        label.setBuddy(self.rank_by)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.rank_by)
+        row.addStretch(1)
+        return row
 
     def _split(self) -> None:
         from .split_dialog import SplitDialog

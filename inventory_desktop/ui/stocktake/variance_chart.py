@@ -1,8 +1,9 @@
-"""A bar chart of the largest variances, each as a share of what was expected.
+"""A bar chart of the largest variances, as a share of what was expected or in money.
 
 Items come in different units, so the bars compare shares (5 kg short of 20 kg
-is 25 %); each bar's label gives the quantity itself. Drawn with QPainter,
-like the stock chart: QtCharts is not part of PySide6-Essentials.
+is 25 %) or values (money is the one unit every item shares); each bar's label
+gives the quantity itself. Drawn with QPainter, like the stock chart: QtCharts
+is not part of PySide6-Essentials.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ _TEXT = QColor("#222222")
 _BAR_HEIGHT = 18
 _GAP = 6
 _LABEL_WIDTH = 260
+_FIGURE_WIDTH = 96  # room beside the longest bar for "-€12,345.67"
+_NOTHING = "No variance: every counted item matched the ledger."
 
 
 @dataclass(frozen=True)
 class VarianceBar:
     label: str  # "Flour: -5 kg"
-    share: Decimal  # of the expected quantity: -0.25 is 25 % short
+    share: Decimal  # the bar's length and sign: -0.25 is 25 % short, or a value in money
+    figure: str = ""  # beside the bar; the share in % when blank
 
 
 class VarianceChart(QWidget):
@@ -34,10 +38,12 @@ class VarianceChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bars: list[VarianceBar] = []
+        self.empty_text = _NOTHING
         self.setMinimumHeight(80)
 
-    def set_bars(self, bars: list[VarianceBar]) -> None:
-        self.bars = bars
+    def set_bars(self, bars: list[VarianceBar], *, empty_text: str = _NOTHING) -> None:
+        """Show `bars` in the order given; `empty_text` says why there are none."""
+        self.bars, self.empty_text = bars, empty_text
         self.setMinimumHeight(max(80, len(bars) * (_BAR_HEIGHT + _GAP) + 2 * _GAP))
         self.update()
 
@@ -48,10 +54,10 @@ class VarianceChart(QWidget):
         if not self.bars:
             painter.setPen(_TEXT)
             painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter),
-                             "No variance: every counted item matched the ledger.")
+                             self.empty_text)
             return
         widest = max(abs(bar.share) for bar in self.bars) or Decimal(1)
-        room = max(40, self.width() - _LABEL_WIDTH - 70)
+        room = max(40, self.width() - _LABEL_WIDTH - _FIGURE_WIDTH - 6)
         for number, bar in enumerate(self.bars):
             top = _GAP + number * (_BAR_HEIGHT + _GAP)
             painter.setPen(_TEXT)
@@ -61,6 +67,6 @@ class VarianceChart(QWidget):
             length = float(abs(bar.share) / widest) * room
             painter.fillRect(QRectF(_LABEL_WIDTH, top, max(2.0, length), _BAR_HEIGHT),
                              _LOSS if bar.share < 0 else _GAIN)
-            painter.drawText(QRectF(_LABEL_WIDTH + length + 6, top, 64, _BAR_HEIGHT),
+            painter.drawText(QRectF(_LABEL_WIDTH + length + 6, top, _FIGURE_WIDTH, _BAR_HEIGHT),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             f"{bar.share * 100:+.0f} %")
+                             bar.figure or f"{bar.share * 100:+.0f} %")

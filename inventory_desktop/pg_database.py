@@ -1,0 +1,179 @@
+"""The ledger on a PostgreSQL server (issue 11): connecting, the server's SQL, one write.
+
+db.py binds this database instead of a file's when asked to open a
+`postgresql://` address; the models and services then work on the server
+unchanged. The services' own SQL is written for SQLite; the few places where
+PostgreSQL reads it otherwise are translated here, once per statement (see
+`translate`). peewee's own SQL is already PostgreSQL's and passes untouched.
+
+The rules live in the server's schema (schema_pg/): its triggers check every
+movement, write history and audit with the actor this program sets for its
+transaction, and its privileges keep the app's logins from bending them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import peewee
+import psycopg
+from psycopg.adapt import Loader
+from psycopg.conninfo import conninfo_to_dict
+
+from . import pg_migrations
+from .pg_errors import translate_server_errors
+
+SCHEMA = pg_migrations.SCHEMA
+# A terminal that vanished mid-transaction must not hold its item locks for long.
+_IDLE_IN_TRANSACTION = "5min"
+
+
+class _IntegralNumericLoader(Loader):
+    """numeric as int when it is whole: PostgreSQL's sum() of bigints is numeric.
+
+    The services add ten-thousandths as ints, exactly as SQLite hands them;
+    a sum arrives here as numeric text with no fraction.
+    """
+
+    def load(self, data: Any) -> Any:
+        text = bytes(data).decode()
+        if "." in text or "e" in text.lower() or text in ("NaN", "Infinity", "-Infinity"):
+            from decimal import Decimal
+
+            return Decimal(text)
+        return int(text)
+
+
+class ServerDatabase(peewee.PostgresqlDatabase):
+    """peewee's PostgreSQL database reading the services' SQLite-flavoured SQL."""
+
+    def execute(self, query: Any, **context_options: Any) -> Any:
+        # peewee's own SQL is PostgreSQL's already: not translated.
+        ctx = self.get_sql_context(**context_options)
+        sql, params = ctx.sql(query).query()
+        with translate_server_errors():
+            return super().execute_sql(sql, params)
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        with translate_server_errors():
+            return super().execute_sql(translate(sql), params)
+
+    def _initialize_connection(self, conn: Any) -> None:
+        conn.adapters.register_loader("numeric", _IntegralNumericLoader)
+        with conn.cursor() as cursor:
+            cursor.execute(f"SET search_path = {SCHEMA}")
+            cursor.execute(f"SET idle_in_transaction_session_timeout = '{_IDLE_IN_TRANSACTION}'")
+
+
+server_db = ServerDatabase(None, prefer_psycopg3=True)
+
+
+def connect(url: str) -> None:
+    """Bind `url` (its password from libpq: ~/.pgpass or PGPASSWORD) and connect."""
+    server_db.init(url, prefer_psycopg3=True)
+    with translate_server_errors():
+        server_db.connect(reuse_if_open=True)
+
+
+def display_name(url: str) -> str:
+    """'postgresql://bar@office/inventory': the address without any password in it."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://…"
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    host = parts.get("host") or "localhost"
+    if host.startswith("/"):
+        host = "localhost"
+    port = f":{parts['port']}" if parts.get("port") and parts["port"] != "5432" else ""
+    return f"postgresql://{user}{host}{port}/{parts.get('dbname', '')}"
+
+
+def upgrade() -> pg_migrations.DatabaseState:
+    """Set up or migrate the server's schema (refusing another application's database)."""
+    with translate_server_errors():
+        return pg_migrations.upgrade(server_db.connection())
+
+
+@contextmanager
+def write_transaction(actor: str) -> Iterator[None]:
+    """One user action: a transaction that tells the server's triggers who acts."""
+    with translate_server_errors(), server_db.atomic():
+        server_db.execute_sql("SELECT set_config('inventory.actor', ?, true)", (actor,))
+        yield
+
+
+def change_token() -> int:
+    """A number that grows with every change anyone makes (each one writes an audit row)."""
+    row = server_db.execute_sql("SELECT COALESCE(max(id), 0) FROM audit_log").fetchone()
+    return int(row[0])
+
+
+def lock_items(item_ids: list[int]) -> None:
+    """Lock these items' rows, in id order, for the rest of the transaction.
+
+    Every write that touches several items takes their locks in one order, so
+    two terminals' writes cannot deadlock; writes on other items do not wait.
+    """
+    ids = sorted(set(item_ids))
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        server_db.execute_sql(
+            f"SELECT id FROM stock_item WHERE id IN ({','.join('?' * len(chunk))}) "
+            "ORDER BY id FOR NO KEY UPDATE", tuple(chunk)).fetchall()
+
+
+def lock_key(op_key: str) -> None:
+    """Wait for any transaction booking with the same operation key (another terminal's)."""
+    server_db.execute_sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                          (f"inventory.op_key:{op_key}",))
+
+
+def table_columns(table: str) -> list[str]:
+    return [name for (name,) in server_db.execute_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
+        "AND table_name = ? ORDER BY ordinal_position", (SCHEMA, table))]
+
+
+# --- the services' SQL, as PostgreSQL reads it -------------------------------------------------
+
+# Each (pattern, replacement) turns one SQLite way of saying something into
+# PostgreSQL's; everything else the services write reads the same on both.
+_REWRITES = [
+    # A movement's time: the server's trigger dates it under the item's lock.
+    (re.compile(r"max\(strftime\('%Y-%m-%dT%H:%M:%fZ', 'now'\),\s*"
+                r"COALESCE\(\(SELECT created_at FROM last_movement_at\), ''\)\)"), "NULL"),
+    (re.compile(r"strftime\('%Y-%m-%dT%H:%M:%fZ', 'now'\)"), f"{SCHEMA}.utc_now()"),
+    # A well-formed stored time.
+    (re.compile(r"strftime\('%Y-%m-%dT%H:%M:%fZ', julianday\(([\w.]+)\)\) IS \1"),
+     rf"{SCHEMA}.is_utc_time(\1)"),
+    # A reference read as a movement's id (SQLite reads text as 0; PostgreSQL would raise).
+    (re.compile(r"CAST\(([\w.]*reference_id) AS INTEGER\)"), rf"{SCHEMA}.referenced_id(\1)"),
+    # IS with a value: PostgreSQL's IS takes only NULL, TRUE and FALSE.
+    (re.compile(r"\bIS NOT '"), "IS DISTINCT FROM '"),
+    (re.compile(r"\bIS '"), "IS NOT DISTINCT FROM '"),
+    # Times are ordered per item on a server (one global order would need one global lock).
+    (re.compile(r"OVER \(ORDER BY id\)"), "OVER (PARTITION BY stock_item_id ORDER BY id)"),
+]
+_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?|%")
+
+
+@functools.lru_cache(maxsize=1024)
+def translate(sql: str) -> str:
+    """The services' SQL (SQLite's dialect, '?' placeholders) as PostgreSQL reads it."""
+    for pattern, replacement in _REWRITES:
+        sql = pattern.sub(replacement, sql)
+    return _PLACEHOLDER.sub(_placeholder, sql)
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token == "?":
+        return "%s"
+    if token == "%":
+        return "%%"  # psycopg reads % as the start of a placeholder
+    return token.replace("%", "%%")  # a quoted literal keeps its text, % escaped
