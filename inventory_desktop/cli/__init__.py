@@ -31,6 +31,7 @@ from . import (
     item_commands,
     order_commands,
     report_commands,
+    server_commands,
     stock_commands,
     stocktake_commands,
     supplier_commands,
@@ -44,7 +45,7 @@ EXIT_INTERRUPTED = 130
 _json_stderr = False
 _COMMAND_MODULES = (item_commands, stock_commands, delivery_commands, stocktake_commands,
                     area_commands, supplier_commands, report_commands, costing_report_commands,
-                    order_commands, backup_commands, transfer_commands)
+                    order_commands, backup_commands, transfer_commands, server_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,9 +12,10 @@ from contextlib import closing
 from inventory_desktop import migrations
 
 # Tables only a SQLite file needs: who acts (a transaction-local setting here),
-# the seals and the file's id (privileges and database_identity here).
+# the seals and the file's id (privileges and database_identity here; the id
+# of a file copied here is kept in copied_from).
 SQLITE_ONLY = {"write_context", "seal", "seal_range", "data_file", "sqlite_sequence"}
-POSTGRES_ONLY = {"database_identity", "schema_migration"}
+POSTGRES_ONLY = {"database_identity", "schema_migration", "copied_from"}
 # Who made a change, as the server authenticated them: no such thing in a file.
 POSTGRES_ONLY_COLUMNS = {("stock_item_history", "db_user"), ("audit_log", "db_user")}
 

@@ -1,0 +1,58 @@
+"""`inventory copy-to postgresql://…`: move a site's data file onto an empty server database."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .. import paths
+from ..errors import DataFileError
+from . import output
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    copy = commands.add_parser(
+        "copy-to", parents=[common],
+        help="copy the data file onto an empty PostgreSQL database, checked row by row",
+        description="Copy every item, movement, history and audit row, stocktake, area and "
+                    "supplier of the data file onto an empty PostgreSQL database, in one "
+                    "transaction, and check the copy row by row before committing it. The "
+                    "file is only read. The password comes from ~/.pgpass or PGPASSWORD.")
+    copy.add_argument("url", metavar="URL",
+                      help="postgresql://LOGIN@HOST:PORT/DATABASE, LOGIN a member of "
+                           "inventory_owner (or, for a new database, its owner with CREATEROLE)")
+    # SUPPRESS: "inventory --db FILE copy-to URL" must not be undone by this option's default.
+    copy.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS,
+                      help=f"the data file to copy (default: ${paths.DB_ENV_VAR} or "
+                           f"{paths.default_data_file()})")
+    # The file is opened read-only by copy-to itself, never upgraded or backed up here.
+    copy.set_defaults(handler=_copy_to, opens_file=False)
+
+
+def _copy_to(args: argparse.Namespace) -> None:
+    try:
+        from .. import copy_to
+    except ImportError as exc:  # psycopg is the `postgres` extra
+        raise DataFileError(
+            "copy-to needs the PostgreSQL driver, which is not installed: "
+            "pip install 'inventory-desktop[postgres]'.") from exc
+    from . import say  # here: the package imports this module before it defines say
+
+    path = paths.default_data_file() if args.db is None else Path(args.db)
+    report = copy_to.copy_to(args.url, path, progress=say)
+    if args.json:
+        output.print_json({
+            "data_file": str(report.data_file), "file_id": report.file_id,
+            "target": report.target, "seconds": round(report.seconds, 3),
+            "tables": dict(report.tables), "rows": report.rows,
+            "steps": {name: round(seconds, 3) for name, seconds in report.steps},
+            "file_changed_during_copy": report.file_changed})
+        return
+    print(f"Copied {report.data_file} to {report.target} in {report.seconds:.1f} s "
+          f"({report.rows:,} rows, every one checked against the file):")
+    output.print_table(["TABLE", "ROWS"], [[name, f"{count:,}"] for name, count in report.tables],
+                       right=(1,))
+    if report.file_changed:
+        print("Note: another program wrote to the data file during the copy; the database "
+              "holds the file as it was when the copy began. Stop every program using the "
+              "file, then copy it to a new empty database again.")
