@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import paths
+from .. import db, paths, services
 from ..errors import DataFileError
 from . import output
 
@@ -29,7 +29,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     copy.set_defaults(handler=_copy_to, opens_file=False)
 
 
-def _copy_to(args: argparse.Namespace) -> None:
+def _copy_to(args: argparse.Namespace) -> int:
     try:
         from .. import copy_to
     except ImportError as exc:  # psycopg is the `postgres` extra
@@ -40,14 +40,17 @@ def _copy_to(args: argparse.Namespace) -> None:
 
     path = paths.default_data_file() if args.db is None else Path(args.db)
     report = copy_to.copy_to(args.url, path, progress=say)
+    checked = {"data file": _verified(path), "database": _verified(args.url)}
     if args.json:
         output.print_json({
             "data_file": str(report.data_file), "file_id": report.file_id,
             "target": report.target, "seconds": round(report.seconds, 3),
             "tables": dict(report.tables), "rows": report.rows,
             "steps": {name: round(seconds, 3) for name, seconds in report.steps},
-            "file_changed_during_copy": report.file_changed})
-        return
+            "file_changed_during_copy": report.file_changed,
+            "verify": {side: [f"{f.check}: {f.detail}" for f in found]
+                       for side, found in checked.items()}})
+        return _exit_code(checked)
     print(f"Copied {report.data_file} to {report.target} in {report.seconds:.1f} s "
           f"({report.rows:,} rows, every one checked against the file):")
     output.print_table(["TABLE", "ROWS"], [[name, f"{count:,}"] for name, count in report.tables],
@@ -56,3 +59,28 @@ def _copy_to(args: argparse.Namespace) -> None:
         print("Note: another program wrote to the data file during the copy; the database "
               "holds the file as it was when the copy began. Stop every program using the "
               "file, then copy it to a new empty database again.")
+    _print_verified(checked)
+    return _exit_code(checked)
+
+
+def _verified(target: object) -> list[services.Finding]:
+    # verify on each side afterwards, as any other time: the same checks on both.
+    db.open_database(target, create=False)  # type: ignore[arg-type]
+    try:
+        return services.verify().findings
+    finally:
+        db.close_database()
+
+
+def _print_verified(checked: dict[str, list[services.Finding]]) -> None:
+    if not any(checked.values()):
+        print("verify: nothing wrong in the data file, nor in the database.")
+        return
+    for side, found in checked.items():
+        for finding in found:
+            name = f" {finding.name}:" if finding.name else ""
+            print(f"verify ({side}):{name} {finding.detail}")
+
+
+def _exit_code(checked: dict[str, list[services.Finding]]) -> int:
+    return 1 if any(checked.values()) else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -13,7 +14,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from inventory_desktop import db, seal_store
+from inventory_desktop import db, seal_store, services
 
 from .copy_kitchen import kitchen_file
 
@@ -68,10 +69,26 @@ def server_url(database: Any, login: str = "admin", *, user: str | None = None) 
 
 
 def make_kitchen(folder: Path, movements: int) -> Path:
-    """A kitchen data file with `movements` movements in all, made in its own isolated home."""
+    """A kitchen data file with `movements` movements in all, made in its own isolated home.
+
+    Its bulk rows (raw sqlite3) are accepted, as a manager would after looking
+    at them, and its seal key is left beside it (`.seal.key`) for install_key().
+    """
     folder.mkdir(parents=True, exist_ok=True)
     with isolated(folder):
-        return kitchen_file(folder / "kitchen.sqlite3", movements)
+        path = kitchen_file(folder / "kitchen.sqlite3", movements)
+        db.open_database(path)
+        services.accept_foreign_rows(user="manager")
+        db.close_database()
+        shutil.copy(seal_store.key_file(), path.with_name("kitchen.seal.key"))
+    return path
+
+
+def install_key(kitchen: Path) -> None:
+    """Let this test's home check the kitchen's seals: its key among the known ones."""
+    keys = seal_store.key_file().parent / seal_store.EXTRA_KEYS_DIR
+    keys.mkdir(parents=True, exist_ok=True)
+    shutil.copy(kitchen.with_name("kitchen.seal.key"), keys / "kitchen.key")
 
 
 def file_tables(path: Path) -> dict[str, tuple[list[str], list[str]]]:

@@ -15,7 +15,7 @@ import pytest
 from inventory_desktop import errors, pg_errors
 from inventory_desktop.cli import main
 
-from .copy_fixtures import make_kitchen, restoring_password, server_url
+from .copy_fixtures import install_key, make_kitchen, restoring_password, server_url
 from .pg_helpers import act, add_item, move
 
 
@@ -28,6 +28,8 @@ def kitchen_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def kitchen(kitchen_original: Path, tmp_path: Path) -> Path:
     path = tmp_path / "kitchen.sqlite3"
     shutil.copy(kitchen_original, path)
+    shutil.copy(kitchen_original.with_name("kitchen.seal.key"), tmp_path / "kitchen.seal.key")
+    install_key(path)
     return path
 
 
@@ -43,6 +45,8 @@ def test_copy_to_prints_what_it_copied(pg_empty, kitchen, capsys):
     assert "every one checked against the file" in out
     assert "stock_movement" in out and "100" in out
     assert "Checking" not in out and "checking them row by row" in err  # progress on stderr
+    # verify, afterwards, on each side: the same checks on the file and the server.
+    assert out.rstrip().endswith("verify: nothing wrong in the data file, nor in the database.")
 
 
 def test_the_data_file_may_be_named_before_the_command(pg_empty, kitchen, capsys):
