@@ -33,6 +33,9 @@ START_TIMEOUT = 60
 # Settings for a server whose data nobody keeps: no waiting for the disk.
 _SERVER_OPTIONS = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c listen_addresses='' -c max_connections=100 -c shared_buffers=64MB")
+# For benchmarks beside SQLite's synchronous=FULL: every commit waits for the disk.
+_DURABLE_OPTIONS = ("-c fsync=on -c synchronous_commit=on -c full_page_writes=on "
+                    "-c listen_addresses='' -c max_connections=100 -c shared_buffers=128MB")
 
 
 class ThrowawayError(RuntimeError):
@@ -109,8 +112,11 @@ def _quote(part: str) -> str:
     return "'" + part.replace("'", "'\\''") + "'"
 
 
-def start(parent: str | None = None) -> Server:
-    """Create, start and wait for a new cluster in a new temp folder."""
+def start(parent: str | None = None, *, durable: bool = False) -> Server:
+    """Create, start and wait for a new cluster in a new temp folder.
+
+    `durable`: commits wait for the disk, as a real server's do (benchmarks).
+    """
     programs = bindir()
     folder = Path(tempfile.mkdtemp(prefix="inventory-pg-", dir=parent))
     server = Server(folder)
@@ -124,7 +130,8 @@ def start(parent: str | None = None) -> Server:
             os.chown(log, account.pw_uid, account.pw_gid)
         _call([str(programs / "initdb"), "-D", str(server.data), "-U", SUPERUSER,
                "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], log)
-        options = f"{_SERVER_OPTIONS} -c unix_socket_directories='{folder}' -p {PORT}"
+        settings = _DURABLE_OPTIONS if durable else _SERVER_OPTIONS
+        options = f"{settings} -c unix_socket_directories='{folder}' -p {PORT}"
         _call([str(programs / "pg_ctl"), "-D", str(server.data), "-l", str(log), "-o", options,
                "-w", "-t", str(START_TIMEOUT), "start"], log)
     except BaseException:
