@@ -245,10 +245,26 @@ def data_version() -> int:
     return _pragma("data_version")
 
 
+# The bundle for Linux leaves libpq to the system (build.spec); a source install
+# without the driver gets the same sentence.
+SERVER_DRIVER_MISSING = (
+    "Opening a PostgreSQL server needs PostgreSQL's client library (libpq), which is not "
+    "installed on this computer: on Debian or Ubuntu, sudo apt-get install libpq5 (from "
+    "source: pip install 'inventory-desktop[postgres]').")
+
+
+def server_backend() -> Any:
+    """The server backend module (pg_database), or a sentence when it cannot load here."""
+    try:
+        from . import pg_database  # only a server needs the driver
+    except ImportError as exc:
+        raise DataFileError(SERVER_DRIVER_MISSING) from exc
+    return pg_database
+
+
 def _open_server(url: str) -> DataFileInfo:
     global _info, _server
-    from . import pg_database  # only a server needs the driver
-
+    pg_database = server_backend()
     pg_database.connect(url)
     try:
         state = pg_database.upgrade()

@@ -7,8 +7,10 @@ Steps: the bundle's size against its budget; `--version`; command-line work on a
 temporary data file (add an item, receive, list as JSON and check it, a refusal
 that must be a sentence, verify); the GUI self-test offscreen; the same
 self-test on a real X11 window under Xvfb (the xcb plugin and its libraries);
-and on Linux, scripts/install-linux.sh into a scratch HOME, the installed
-program's self-test through its launcher, then the uninstall.
+on Linux, scripts/install-linux.sh into a scratch HOME, the installed
+program's self-test through its launcher, then the uninstall; and server mode on
+a throwaway PostgreSQL when its programs are installed (required when
+INVENTORY_REQUIRE_PG=1, as in CI).
 Each step prints one line; the first failure stops the run with its reason and
 exit code 1. scripts/bundle_smoke.sh builds the bundle and then runs this.
 """
@@ -52,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
                 smoke.check_self_test_on_x11()
             if sys.platform.startswith("linux"):
                 smoke.check_install(args.bundle)
+            smoke.check_server_mode()
         except StepFailed as failure:
             print(f"FAILED: {failure}", file=sys.stderr)
             return 1
@@ -172,6 +175,44 @@ class Smoke:
             server.terminate()
             server.wait(timeout=10)
 
+    def check_server_mode(self) -> None:
+        """The bundled program on a throwaway PostgreSQL: through the system's libpq on
+        Linux (build.spec leaves psycopg's own out), the same commands, then copy-to."""
+        throwaway = _pg_throwaway()
+        try:
+            throwaway.bindir()
+        except throwaway.ThrowawayError as missing:
+            if os.environ.get("INVENTORY_REQUIRE_PG") == "1":
+                raise StepFailed(f"server mode cannot be checked: {missing}") from missing
+            print("skipped: server mode (no PostgreSQL server programs here)")
+            return
+        server = throwaway.start()
+        try:
+            self._check_on_server(server.url)
+        finally:
+            throwaway.stop(server.folder, quiet=True)
+
+    def _check_on_server(self, admin_url: str) -> None:
+        import psycopg  # the venv's, only to make the two empty databases
+
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute("CREATE DATABASE smoke")
+            admin.execute("CREATE DATABASE copied")
+        server = ("--db", admin_url.replace("/postgres?", "/smoke?"))
+        self.run(*server, "items", "add", "--name", "Smoke-test rye", "--unit", "kg",
+                 "--sku", "SMK-2", "--initial", "3")
+        self.run(*server, "receive", "smk-2", "4.5", "--reference", "SMOKE-2")
+        items = json.loads(self.run(*server, "--json", "items", "list").stdout)
+        found = [(item["sku"], Decimal(item["current_quantity"])) for item in items]
+        if found != [("SMK-2", Decimal("7.5"))]:
+            raise StepFailed(f"on the server, items list --json gave {found}, "
+                             "expected [('SMK-2', 7.5)]")
+        self.run(*server, "verify")
+        copied = admin_url.replace("/postgres?", "/copied?")
+        self.run("--db", str(self.data_file), "copy-to", copied)
+        print("ok: server mode: items add, receive, items list --json (7.5 kg), verify; "
+              "copy-to of the smoke file onto an empty database, verified on both sides")
+
     def check_install(self, bundle: Path) -> None:
         self._install_linux(str(bundle))
         self.check_self_test("offscreen", self.home / ".local" / "bin" / "inventory-desktop")
@@ -193,6 +234,18 @@ class Smoke:
         if done.returncode != 0:
             raise StepFailed(f"install-linux.sh {' '.join(args)} exited {done.returncode}:\n"
                              f"{done.stdout}{done.stderr}")
+
+
+def _pg_throwaway():
+    """scripts/pg_throwaway.py as a module (a script, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pg_throwaway",
+                                                  ROOT / "scripts" / "pg_throwaway.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def disk_usage_mb(folder: Path) -> float:

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from .. import db, paths, services
-from ..errors import DataFileError
 from . import output
 
 
@@ -30,12 +29,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def _copy_to(args: argparse.Namespace) -> int:
-    try:
-        from .. import copy_to
-    except ImportError as exc:  # psycopg is the `postgres` extra
-        raise DataFileError(
-            "copy-to needs the PostgreSQL driver, which is not installed: "
-            "pip install 'inventory-desktop[postgres]'.") from exc
+    db.server_backend()  # a sentence, not an ImportError, when libpq is missing
+    from .. import copy_to
     from . import say  # here: the package imports this module before it defines say
 
     path = paths.default_data_file() if args.db is None else Path(args.db)
