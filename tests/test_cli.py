@@ -185,6 +185,17 @@ def test_low_stock_crossing_is_announced_once(cli):
     assert [item["sku"] for item in json.loads(out)] == ["FL-1"]
 
 
+def test_verify_says_what_it_checked_on_each_backend(cli, backend):
+    _flour(cli)
+    code, out, _ = cli("verify")
+    assert code == 0
+    if backend == "sqlite":
+        assert out.startswith("OK: the file is intact, every write is sealed")
+    else:  # no seals on a server: its privileges keep the rows
+        assert out.startswith("OK: the database is intact")
+        assert "sealed" not in out
+
+
 @pytest.mark.sqlite_only  # another tool on the file itself
 def test_verify_names_a_tampered_item_and_exits_1(cli):
     _flour(cli)

@@ -81,9 +81,13 @@ _CHECK_LABELS = {
 def _print_report(report: services.VerifyReport) -> None:
     for note in report.notes:
         print(f"Note: {note}")
-    if report.ok:
+    if report.ok and report.sealed:
         print("OK: the file is intact, every write is sealed and every item's quantity and "
               "value match its ledger.")
+        return
+    if report.ok:
+        print("OK: the database is intact (its tables, rules and privileges as this program "
+              "set them up) and every item's quantity and value match its ledger.")
         return
     for finding in report.findings:
         label = _CHECK_LABELS.get(finding.check, finding.check)

@@ -38,7 +38,7 @@ def verify() -> VerifyReport:
         for check in _CONTENT_CHECKS:
             findings += _checked(findings, check) or []
     return VerifyReport(findings=findings, notes=notes, foreign_rows=sealed.foreign,
-                        seals=sealed.seals)
+                        seals=sealed.seals, sealed=db.seals_kept())
 
 
 def accept_foreign_rows(*, user: str | None = None) -> int:
