@@ -47,7 +47,7 @@ from .file_identity import (
     refuse_newer,
     resolved_path,
 )
-from .paths import ensure_private_dir
+from .paths import ensure_private_dir, is_server_address
 from .sqlite_errors import translate_sqlite_errors
 
 DEFAULT_BUSY_TIMEOUT = 60.0
@@ -155,11 +155,6 @@ _anchors: seal_store.AnchorBook | None = None
 _key: seal_store.SealKey | None = None
 # The server backend (pg_database) while a server's database is open, else None.
 _server: Any = None
-
-
-def is_server_address(target: object) -> bool:
-    """Whether `target` names a PostgreSQL server's database rather than a file."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 def open_database(

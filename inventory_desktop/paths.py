@@ -10,6 +10,20 @@ import platformdirs
 APP_NAME = "inventory-desktop"
 DATA_FILE_NAME = "inventory.sqlite3"
 DB_ENV_VAR = "INVENTORY_DB"
+# A database on a PostgreSQL server is named by its address, not by a path.
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server_address(target: object) -> bool:
+    """Whether `target` names a PostgreSQL server's database rather than a file."""
+    return isinstance(target, str) and target.startswith(SERVER_SCHEMES)
+
+
+def default_database() -> str | Path:
+    """What to open when nothing is named: $INVENTORY_DB (a file, or a server's
+    postgresql:// address, kept as written), else the user's data file."""
+    override = os.environ.get(DB_ENV_VAR, "")
+    return override if is_server_address(override) else default_data_file()
 
 
 def default_data_file() -> Path:

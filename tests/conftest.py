@@ -43,8 +43,11 @@ BACKENDS = ("sqlite", "postgresql")
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        both = (metafunc.definition.get_closest_marker("both_backends") is not None
-                and metafunc.definition.get_closest_marker("sqlite_only") is None)
+        marked = metafunc.definition.get_closest_marker
+        if marked("postgresql_only") is not None:
+            metafunc.parametrize("backend", BACKENDS[1:])
+            return
+        both = marked("both_backends") is not None and marked("sqlite_only") is None
         metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1])
 
 

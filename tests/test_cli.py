@@ -284,3 +284,39 @@ def test_a_damaged_item_table_is_a_sentence_not_a_bug(cli):
         code, _, err = cli(*args)
         assert code == 1, args
         assert "damaged" in err, args
+
+
+def test_inventory_db_names_the_file_or_the_server(new_target, backend, monkeypatch, capsys,
+                                                   tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INVENTORY_DB", str(new_target))
+    assert main(["items", "add", "--name", "Flour", "--unit", "kg", "--sku", "FL-1",
+                 "--initial", "2"]) == 0
+    capsys.readouterr()
+    assert main(["--json", "items", "list"]) == 0
+    assert [item["sku"] for item in json.loads(capsys.readouterr().out)] == ["FL-1"]
+    # A server's address is an address: no file or folder named after it appears.
+    expected = ["inventory.sqlite3"] if backend == "sqlite" else []
+    assert sorted(path.name for path in tmp_path.iterdir()
+                  if not path.name.endswith(("-wal", "-shm"))
+                  and not path.name.startswith("xdg-")) == expected
+
+
+@pytest.mark.postgresql_only
+def test_a_server_is_not_restored_or_copied_from_by_a_terminal(new_target, monkeypatch, capsys,
+                                                                tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INVENTORY_DB", str(new_target))
+    assert main(["items", "add", "--name", "Flour", "--unit", "kg", "--initial", "2"]) == 0
+    backup = tmp_path / "backup.sqlite3"
+    assert main(["--db", str(tmp_path / "other.sqlite3"), "items", "add", "--name", "Rye",
+                 "--unit", "kg"]) == 0
+    assert main(["--db", str(tmp_path / "other.sqlite3"), "backup", "--to", str(backup)]) == 0
+    capsys.readouterr()
+    assert main(["restore", str(backup)]) == 1
+    assert "restored on the server, with pg_restore" in capsys.readouterr().err
+    assert main(["copy-to", str(new_target)]) == 1
+    assert "name the file with --db FILE" in capsys.readouterr().err
+    assert main(["--json", "items", "list"]) == 0
+    assert [item["name"] for item in json.loads(capsys.readouterr().out)] == ["Flour"]
+    assert sorted(path.name for path in tmp_path.iterdir() if "postgres" in path.name) == []

@@ -134,7 +134,7 @@ def _run_command(args: argparse.Namespace) -> int:
         return args.handler(args) or EXIT_OK
     # Only adding an item may start a new file: a mistyped --db for any other
     # command is refused rather than answered from an empty file.
-    where = paths.default_data_file() if args.db is None else args.db
+    where = paths.default_database() if args.db is None else args.db
     creates = getattr(args, "creates_file", False) and not getattr(args, "dry_run", False)
     info = db.open_database(where, create=creates)
     if info.created:

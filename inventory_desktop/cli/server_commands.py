@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from .. import db, paths, services
+from ..errors import DataFileError
 from . import output
 
 
@@ -33,7 +34,12 @@ def _copy_to(args: argparse.Namespace) -> int:
     from .. import copy_to
     from . import say  # here: the package imports this module before it defines say
 
-    path = paths.default_data_file() if args.db is None else Path(args.db)
+    source = paths.default_database() if args.db is None else args.db
+    if paths.is_server_address(source):
+        raise DataFileError(
+            "copy-to copies a data file onto a server: name the file with --db FILE "
+            f"(${paths.DB_ENV_VAR} names a server here).")
+    path = Path(source)
     report = copy_to.copy_to(args.url, path, progress=say)
     checked = {"data file": _verified(path), "database": _verified(args.url)}
     if args.json:

@@ -64,13 +64,13 @@ def make_application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def last_or_default_file() -> Path:
+def last_or_default_file() -> str | Path:
     """With no --db: $INVENTORY_DB if set, else the last file used if it still exists."""
     if not os.environ.get(paths.DB_ENV_VAR):
         recent = data_files.recent_files()
         if recent:
             return Path(recent[0])
-    return paths.default_data_file()
+    return paths.default_database()
 
 
 def open_first_file(path: str | Path) -> db.DataFileInfo | None:
