@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -97,3 +98,11 @@ def scratch_dir(base: Path | None) -> Path:
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     return root
+
+
+def publish(name: str, summary: dict) -> None:
+    """Print a benchmark's figures as JSON and keep them in results/NAME.json."""
+    text = json.dumps(summary, indent=2)
+    print(text)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / f"{name}.json").write_text(text + "\n")

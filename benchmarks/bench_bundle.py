@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import statistics
@@ -31,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from ._common import RESULTS_DIR, machine
+from ._common import machine, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "dist" / "inventory-desktop"
@@ -62,10 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         print(failure, file=sys.stderr)
         return 1
     report["machine"] = machine(args.bundle)
-    text = json.dumps(report, indent=2)
-    RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "bench_bundle.json").write_text(text + "\n")
-    print(text)
+    publish("bench_bundle", report)
     return 0
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
-import json
 import os
 import statistics
 import sys
@@ -33,7 +32,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from inventory_desktop.copy_to import copy_to
 
-from ._common import RESULTS_DIR, machine
+from ._common import RESULTS_DIR, machine, publish
 from .bench_costing import ITEMS, MOVEMENTS, big_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,9 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             "server": {"version": version, "fsync": fsync},
             **measure(path, admin_url, args.repeat),
         }
-    text = json.dumps(summary, indent=2)
-    print(text)
-    (RESULTS_DIR / "bench_copy_to.json").write_text(text + "\n")
+    publish("bench_copy_to", summary)
     return 0
 
 

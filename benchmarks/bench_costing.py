@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import json
 import shutil
 import statistics
 import sys
@@ -32,7 +31,7 @@ from pathlib import Path
 from inventory_desktop import db, migrations, services
 from inventory_desktop.money import share_of, value_of
 
-from ._common import RESULTS_DIR, machine, median_seconds, new_data_file, raw_connection
+from ._common import RESULTS_DIR, machine, median_seconds, new_data_file, publish, raw_connection
 
 ITEMS = 5_000
 MOVEMENTS = 1_000_000
@@ -240,9 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["receipts_in_memory"] = measure_receipts(in_memory, args.receipts)
         summary["raw_in_memory"] = measure_raw_chain(in_memory, args.receipts)
         shutil.rmtree(in_memory, ignore_errors=True)
-    text = json.dumps(summary, indent=2)
-    print(text)
-    (RESULTS_DIR / "bench_costing.json").write_text(text + "\n")
+    publish("bench_costing", summary)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import time
 from pathlib import Path
 
-from ._common import RESULTS_DIR, machine, median_seconds
+from ._common import RESULTS_DIR, machine, median_seconds, publish
 
 DEFAULT_FILE = RESULTS_DIR / "bench_costing_5000_1000000.sqlite3"
 JUNE, MAY = (dt.date(2026, 6, 1), dt.date(2026, 6, 30)), (dt.date(2026, 5, 1),
@@ -118,10 +117,7 @@ def main(argv: list[str] | None = None) -> int:
               "machine": machine(args.file), "file": str(args.file),
               "services": measure_services(args.repeat), "window": measure_window()}
     db.close_database()
-    text = json.dumps(result, indent=2)
-    print(text)
-    RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "bench_reports.json").write_text(text + "\n")
+    publish("bench_reports", result)
     return 0
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
-import json
 import multiprocessing
 import sys
 import time
@@ -27,7 +26,7 @@ import psycopg
 
 from inventory_desktop import db, services
 
-from ._common import RESULTS_DIR, machine, new_data_file, percentile, scratch_dir
+from ._common import RESULTS_DIR, machine, new_data_file, percentile, publish, scratch_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,9 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["postgresql"] = measure(url, args.receipts)
     finally:
         throwaway.stop(server.folder)
-    text = json.dumps(summary, indent=2)
-    print(text)
-    (RESULTS_DIR / "bench_server.json").write_text(text + "\n")
+    publish("bench_server", summary)
     return 0
 
 

@@ -178,7 +178,8 @@ class Smoke:
     def check_server_mode(self) -> None:
         """The bundled program on a throwaway PostgreSQL: through the system's libpq on
         Linux (build.spec leaves psycopg's own out), the same commands, then copy-to."""
-        throwaway = _pg_throwaway()
+        import pg_throwaway as throwaway  # beside this script (its folder is on sys.path)
+
         try:
             throwaway.bindir()
         except throwaway.ThrowawayError as missing:
@@ -234,18 +235,6 @@ class Smoke:
         if done.returncode != 0:
             raise StepFailed(f"install-linux.sh {' '.join(args)} exited {done.returncode}:\n"
                              f"{done.stdout}{done.stderr}")
-
-
-def _pg_throwaway():
-    """scripts/pg_throwaway.py as a module (a script, not part of the package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("pg_throwaway",
-                                                  ROOT / "scripts" / "pg_throwaway.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def disk_usage_mb(folder: Path) -> float:
