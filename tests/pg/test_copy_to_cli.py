@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from inventory_desktop import errors, pg_errors
+from inventory_desktop import db, errors, pg_errors
 from inventory_desktop.cli import main
 
 from .copy_fixtures import install_key, make_kitchen, restoring_password, server_url
@@ -101,8 +101,7 @@ def test_without_psycopg_the_program_runs_and_copy_to_says_what_to_install(kitch
     copy = subprocess.run([*run, "copy-to", "postgresql://chef@127.0.0.1:1/kitchen", "--db",
                            str(kitchen)], capture_output=True, text=True)
     assert copy.returncode == 1
-    assert copy.stderr == ("inventory: copy-to needs the PostgreSQL driver, which is not "
-                           "installed: pip install 'inventory-desktop[postgres]'.\n")
+    assert copy.stderr == f"inventory: {db.SERVER_DRIVER_MISSING}\n"
 
 
 def test_a_missing_privilege_is_a_permission_sentence(pg_db):
