@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +24,8 @@ import peewee
 import psycopg
 from psycopg.adapt import Loader
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
+from psycopg.types.json import Json, Jsonb
 
 from . import pg_migrations
 from .pg_errors import translate_server_errors
@@ -48,8 +51,42 @@ class _IntegralNumericLoader(Loader):
         return int(text)
 
 
+class _Psycopg3Adapter(peewee.Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, on the driver imported here.
+
+    peewee is imported without the drivers (inventory_desktop/__init__.py), so
+    its own adapter would find none; this one names psycopg itself.
+    """
+
+    txn_idle = TransactionStatus.IDLE
+    txn_inerror = TransactionStatus.INERROR
+    txn_unknown = TransactionStatus.UNKNOWN
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.json_type, self.jsonb_type = Json, Jsonb
+
+    def check_driver(self) -> None:
+        pass  # imported above
+
+    def get_binary_type(self) -> Any:
+        return psycopg.Binary
+
+    def connect(self, db: Any, **params: Any) -> Any:
+        params.setdefault("conninfo", db.database)
+        return psycopg.connect(**params)
+
+    def server_side_cursor(self, conn: Any) -> Any:
+        in_transaction = self.txn_status(conn) == TransactionStatus.INTRANS
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not in_transaction)
+
+
 class ServerDatabase(peewee.PostgresqlDatabase):
     """peewee's PostgreSQL database reading the services' SQLite-flavoured SQL."""
+
+    def init(self, database: Any, **kwargs: Any) -> None:
+        super().init(database, **kwargs)
+        self._adapter = _Psycopg3Adapter()
 
     def execute(self, query: Any, **context_options: Any) -> Any:
         # peewee's own SQL is PostgreSQL's already: not translated.

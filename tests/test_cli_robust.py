@@ -182,3 +182,14 @@ def test_server_mode_without_libpq_names_the_package_to_install(kitchen):
     assert "Traceback" not in done.stderr
     assert "apt-get install libpq5" in done.stderr
     assert kitchen.read_bytes() == before
+
+
+def test_a_command_on_a_file_does_not_load_the_server_driver(kitchen):
+    # psycopg costs 120-190 ms of every start; peewee would import it if let.
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from inventory_desktop.__main__ import main; "
+         "code = main(sys.argv[1:]); print(sorted(n for n in sys.modules if 'psycopg' in n))",
+         "--db", str(kitchen), "items", "list"],
+        capture_output=True, text=True, timeout=SLOW_START)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("[]")
