@@ -64,12 +64,13 @@ def restore(backup: str | Path, data_file: str | Path | None = None, *,
     file must not be open in this process: close it first.
     """
     step = on_step or (lambda _text: None)
-    if paths.is_server_address(str(data_file or paths.default_database())):
+    named = data_file or paths.default_database()
+    if paths.is_server_address(named):
         raise DataFileError(
             "A server's database is restored on the server, with pg_restore (see the "
             "README's server section), not replaced by a terminal; nothing was changed.")
     source = resolved_path(backup)
-    target = resolved_path(data_file or paths.default_data_file())
+    target = resolved_path(named)
     _refuse_obvious(source, target)
     _refuse_in_use(target)
     try:
