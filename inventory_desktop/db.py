@@ -155,6 +155,7 @@ _anchors: seal_store.AnchorBook | None = None
 _key: seal_store.SealKey | None = None
 # The server backend (pg_database) while a server's database is open, else None.
 _server: Any = None
+_lost_notice: Callable[[], None] | None = None
 
 
 def is_server_address(target: object) -> bool:
@@ -164,18 +165,19 @@ def is_server_address(target: object) -> bool:
 
 def open_database(
     path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    create: bool = True,
+    create: bool = True, password: str | None = None,
 ) -> DataFileInfo:
     """Open (creating or migrating) the data file and bind it for the services.
 
     With `create=False` a missing or empty file is refused instead of made an
     inventory file: only adding the first item (or File → New) starts one.
-    A `postgresql://` address opens that server's database instead.
+    A `postgresql://` address opens that server's database instead (`password`:
+    one typed for this session, when libpq has none).
     """
     global _info, _identity, _schema_cookie, _anchors, _key
     close_database()
     if is_server_address(path):
-        return _open_server(str(path))
+        return _open_server(str(path), password)
     path = resolved_path(path)
     _anchors, _key = seal_store.anchor_book(), None
     exists = check_header(path, schema_version_known())
@@ -245,11 +247,41 @@ def data_version() -> int:
     return _pragma("data_version")
 
 
-def _open_server(url: str) -> DataFileInfo:
+def change_listener() -> Any:
+    """Something to watch for other terminals' commits, or None on a file (poll data_version).
+
+    On a server: an object with its own connection listening for changes,
+    with fileno(), drain() -> bool (whether any arrived; raises
+    ServerUnreachableError once the connection is lost) and close().
+    """
+    if _server is None:
+        return None
+    return _server.change_listener()
+
+
+def set_lost_notice(notice: Callable[[], None] | None) -> None:
+    """Call `notice()` (from any thread) whenever the server is found unreachable."""
+    global _lost_notice
+    _lost_notice = notice
+    if _server is not None:
+        _server.set_lost_notice(notice)
+
+
+def check_server() -> None:
+    """Reach the server again (a new connection if the old one was lost); a no-op on a file.
+
+    Raises ServerUnreachableError while it is still away.
+    """
+    if _server is not None:
+        _server.check_reachable()
+
+
+def _open_server(url: str, password: str | None) -> DataFileInfo:
     global _info, _server
     from . import pg_database  # only a server needs the driver
 
-    pg_database.connect(url)
+    pg_database.set_lost_notice(_lost_notice)
+    pg_database.connect(url, password)
     try:
         state = pg_database.upgrade()
     except BaseException:
@@ -324,7 +356,7 @@ def run(sql: str, params: Sequence[Any] = ()) -> Any:
 def run_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """run() for many rows of parameters (one statement, executed for each row)."""
     if _server is not None:
-        with _server.translate_server_errors():
+        with _server.session_errors():
             _server.server_db.cursor().executemany(_server.translate(sql), rows)
         return
     _file_db.connection().executemany(sql, rows)
