@@ -136,9 +136,11 @@ class DataFileInfo:
     sealed_tables: dict[str, str] = dataclasses.field(default_factory=dict, compare=False,
                                                       hash=False)
     # A PostgreSQL server's database (issue 11) rather than a file: `path`
-    # is then only its name, `location` the address to show (no password).
+    # is then only its name, `location` the address to show (no password),
+    # `address` the one to open it again with (no password either).
     server: bool = False
     location: str = ""
+    address: str = ""
 
     @property
     def writable(self) -> bool:
@@ -293,7 +295,8 @@ def _open_server(url: str, password: str | None) -> DataFileInfo:
     location = pg_database.display_name(url)
     _info = DataFileInfo(path=Path(location.rsplit("/", 1)[-1] or "inventory"),
                          schema_version=state.version, read_only=False,
-                         file_id=state.database_id, server=True, location=location)
+                         file_id=state.database_id, server=True, location=location,
+                         address=pg_database.without_password(url))
     return _info
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import peewee
 import psycopg
@@ -129,6 +130,17 @@ def check_reachable() -> None:
     except ServerUnreachableError:
         # That query may only have found the old connection lost: one more, on a new one.
         server_db.execute_sql("SELECT 1").fetchall()
+
+
+def without_password(url: str) -> str:
+    """`url` with any password taken out (what may be remembered or shown)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", "@", 1)
+    query = urlencode([(key, value) for key, value in parse_qsl(parts.query)
+                       if key != "password"], safe="/")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def display_name(url: str) -> str:

@@ -103,9 +103,17 @@ class ItemActions:
         action = QAction(text, self._window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: handler())
+        action.triggered.connect(lambda _checked=False: self._run(action, handler))
         self._window.addAction(action)  # shortcuts work wherever the focus is
         return action
+
+    def _run(self, action: QAction, handler: Callable[[], object]) -> None:
+        # What a dialog reads before it opens (the suppliers of a receipt) can
+        # be refused too: the server gone, the file busy. Said, not a bug.
+        try:
+            handler()
+        except InventoryError as error:
+            show_refusal(self._window, action.text().replace("&", "").rstrip("…"), str(error))
 
     def _new_item(self) -> None:
         from .item_dialog import ItemDialog

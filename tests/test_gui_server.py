@@ -1,0 +1,149 @@
+"""The window on a server's database (issue 11): live refresh, offline, backups that do not apply.
+
+Each test opens the real window on its own PostgreSQL database (the
+pg_server fixture); "the server goes away" is every connection to the
+database cut by an admin, with new connections refused until it is let
+back in (ALTER DATABASE … ALLOW_CONNECTIONS).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pg_server as pg_server_module
+import psycopg
+import pytest
+from gui_helpers import isolate_settings, open_main_window, shown, when_modal
+from PySide6.QtWidgets import QWidget
+
+from inventory_desktop import db, services
+from inventory_desktop.ui.items.item_table import ON_HAND
+from inventory_desktop.ui.shell import data_files
+from inventory_desktop.ui.shell.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+class Server:
+    """A test's database on the pg_server: its address as the program's login, and the admin."""
+
+    def __init__(self, server: str, name: str) -> None:
+        self.server, self.name = server, name
+        self.url = pg_server_module.login_url(server, name)
+
+    def admin(self) -> psycopg.Connection:
+        return psycopg.connect(pg_server_module.admin_url(self.server, "postgres"),
+                               autocommit=True)
+
+    def cut_off(self) -> None:
+        """Refuse new connections to the database and end every one it has."""
+        with self.admin() as admin:
+            admin.execute(f"ALTER DATABASE {self.name} ALLOW_CONNECTIONS false")
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,))
+
+    def let_back(self) -> None:
+        with self.admin() as admin:
+            admin.execute(f"ALTER DATABASE {self.name} ALLOW_CONNECTIONS true")
+
+    def movements(self) -> int:
+        with psycopg.connect(pg_server_module.admin_url(self.server, self.name)) as connection:
+            return connection.execute("SELECT count(*) FROM inventory.stock_movement").fetchone()[0]
+
+
+@pytest.fixture(autouse=True)
+def _settings(tmp_path: Path) -> None:
+    isolate_settings(tmp_path / "settings")
+
+
+@pytest.fixture
+def server(pg_server: str) -> Iterator[Server]:
+    name = pg_server_module.new_database(pg_server)
+    target = Server(pg_server, name)
+    try:
+        db.open_database(target.url)
+        services.create_item("Flour", "kg", "FL-01", "5")
+        services.add_stock(services.find_item("FL-01").id, "12")
+        yield target
+    finally:
+        db.close_database()
+        target.let_back()
+        pg_server_module.drop_database(pg_server, name)
+
+
+@pytest.fixture
+def window(qtbot, server: Server) -> MainWindow:
+    return open_main_window(qtbot)
+
+
+def _other_terminal(server: Server, *command: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "inventory_desktop", "--db", server.url,
+                           "--user", "Sam", *command], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_another_terminals_receipt_shows_without_polling(qtbot, window: MainWindow,
+                                                         server: Server) -> None:
+    assert not window.watcher._timer.isActive()  # no data_version poll on a server
+    assert shown(window, ON_HAND) == ["12 kg"]
+    _other_terminal(server, "receive", "FL-01", "3")
+    qtbot.waitUntil(lambda: shown(window, ON_HAND) == ["15 kg"], timeout=5000)
+
+
+def test_title_about_and_backups_name_the_server(window: MainWindow, server: Server) -> None:
+    location = db.current_file().location
+    assert window.windowTitle() == f"{location} — Inventory"
+    assert f"Server database: {location}" in data_files.about_text()
+    for action in (window.commands.back_up, window.backup_actions.backups,
+                   window.backup_actions.restore):
+        assert not action.isEnabled()
+        assert "pg_dump" in action.statusTip() and "pg_dump" in action.toolTip()
+    assert data_files.recent_files()[0] == db.current_file().address
+    assert "inventory-test" not in db.current_file().address  # the test login's password
+
+
+def test_offline_is_said_a_write_is_refused_in_the_dialog_and_the_return_is_noticed(
+        qtbot, window: MainWindow, server: Server) -> None:
+    assert not window.offline_banner.isVisible()
+    seen: dict[str, object] = {}
+
+    def type_lose_the_server_and_save(dialog: QWidget) -> None:
+        qtbot.keyClicks(dialog.quantity, "7")
+        qtbot.keyClicks(dialog.notes, "Tuesday's delivery")
+        server.cut_off()
+        qtbot.waitUntil(window.offline_banner.isVisible, timeout=5000)
+        seen["banner"] = window.offline_banner.text()
+        dialog.ok_button.click()
+        seen.update(open=dialog.isVisible(), message=dialog.message.text(),
+                    quantity=dialog.quantity.text(), notes=dialog.notes.text())
+        dialog.reject()
+
+    when_modal(type_lose_the_server_and_save)
+    window.commands.receive.trigger()
+    banner = str(seen["banner"])
+    assert "The server cannot be reached" in banner and db.current_file().location in banner
+    assert "what you typed stays in the form" in banner
+    assert seen["open"] and seen["quantity"] == "7" and seen["notes"] == "Tuesday's delivery"
+    assert "cannot be reached" in str(seen["message"])
+    assert "nothing was saved" in str(seen["message"])
+    qtbot.wait(3500)  # a reconnection attempt fails while the database is closed to us
+    assert window.offline_banner.isVisible()
+    server.let_back()
+    qtbot.waitUntil(lambda: not window.offline_banner.isVisible(), timeout=8000)
+    assert server.movements() == 1  # the refused receipt left nothing
+    _other_terminal(server, "receive", "FL-01", "3")
+    qtbot.waitUntil(lambda: shown(window, ON_HAND) == ["15 kg"], timeout=5000)
+
+
+def test_an_action_whose_dialog_cannot_read_says_so(qtbot, window: MainWindow,
+                                                    server: Server) -> None:
+    server.cut_off()
+    qtbot.waitUntil(window.offline_banner.isVisible, timeout=5000)
+    seen: list[str] = []
+    when_modal(lambda box: box.done(0), seen)
+    window.commands.receive.trigger()  # reads the suppliers first: refused, not a bug
+    assert seen and "cannot be reached" in seen[0]
