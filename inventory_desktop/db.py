@@ -278,6 +278,14 @@ def check_server() -> None:
         _server.check_reachable()
 
 
+def check_login(url: str, password: str | None = None) -> None:
+    """Whether a server lets us in at `url`, before anything else is closed: raises
+    LoginRefusedError (PasswordNeededError when libpq had no password), ServerUnreachableError…"""
+    from . import pg_database
+
+    pg_database.check_login(url, password)
+
+
 def _open_server(url: str, password: str | None) -> DataFileInfo:
     global _info, _server
     from . import pg_database  # only a server needs the driver

@@ -122,6 +122,13 @@ def connect(url: str, password: str | None = None) -> None:
         server_db.connect(reuse_if_open=True)
 
 
+def check_login(url: str, password: str | None = None) -> None:
+    """Log in to `url` once and leave (nothing read or written): raises the refusal, if any."""
+    extra = {} if password is None else {"password": password}
+    with translate_server_errors():
+        psycopg.connect(url, **extra).close()
+
+
 def check_reachable() -> None:
     """Ask the server something (connecting anew if the connection was lost);
     raises ServerUnreachableError while it is still away."""

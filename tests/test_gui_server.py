@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pg_server as pg_server_module
 import psycopg
 import pytest
-from gui_helpers import isolate_settings, open_main_window, shown, when_modal
-from PySide6.QtWidgets import QWidget
+from gui_helpers import isolate_settings, open_main_window, shown, wait_loaded, when_modal
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from inventory_desktop import db, services
 from inventory_desktop.ui.items.item_table import ON_HAND
@@ -147,3 +148,76 @@ def test_an_action_whose_dialog_cannot_read_says_so(qtbot, window: MainWindow,
     when_modal(lambda box: box.done(0), seen)
     window.commands.receive.trigger()  # reads the suppliers first: refused, not a bug
     assert seen and "cannot be reached" in seen[0]
+
+
+def _socket_and_port(pg_server: str) -> tuple[str, int]:
+    query = parse_qs(urlsplit(pg_server).query)
+    return query["host"][0], int(query.get("port", ["5432"])[0])
+
+
+def _fill_server_dialog(pg_server: str, database: str) -> Callable[[QWidget], None]:
+    def fill(dialog: QWidget) -> None:
+        host, port = _socket_and_port(pg_server)
+        dialog.host.setText(host)
+        dialog.port.setValue(port)
+        dialog.database.setText(database)
+        dialog.user.setText(pg_server_module.LOGINS["app"][0])
+        assert dialog.preview.text() == (f"postgresql://inventory_test_app@{quote(host, safe='')}"
+                                         f":{port}/{database}")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Open).click()
+    return fill
+
+
+@pytest.fixture
+def kitchen_file(tmp_path: Path) -> Path:
+    path = tmp_path / "kitchen.sqlite3"
+    db.open_database(path)
+    services.create_item("Salt", "kg", "SA-1", "1")
+    return path
+
+
+def _settings_bytes(tmp_path: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in (tmp_path / "settings").rglob("*.conf"))
+
+
+def test_file_open_server_opens_its_items_and_remembers_no_password(
+        qtbot, tmp_path: Path, pg_server: str, kitchen_file: Path) -> None:
+    name = pg_server_module.new_database(pg_server)
+    try:
+        db.open_database(pg_server_module.login_url(pg_server, name))
+        services.create_item("Flour", "kg", "FL-01", "5")
+        db.open_database(kitchen_file)
+        window = open_main_window(qtbot)
+        assert shown(window) == ["Salt"]
+        when_modal(_fill_server_dialog(pg_server, name))
+        window.commands.open_server.trigger()
+        wait_loaded(qtbot, window)
+        assert shown(window) == ["Flour"]
+        assert db.current_file().server and name in window.windowTitle()
+        stored = _settings_bytes(tmp_path)
+        assert b"postgresql://inventory_test_app@" in stored and name.encode() in stored
+        # Opened by an address holding the password, it is remembered without it.
+        assert window.switch_to(pg_server_module.login_url(pg_server, name))
+        wait_loaded(qtbot, window)
+        assert data_files.recent_files()[0] == db.current_file().address
+        assert pg_server_module.PASSWORD.encode() not in _settings_bytes(tmp_path)
+        window.close()
+    finally:
+        db.close_database()
+        pg_server_module.drop_database(pg_server, name)
+
+
+def test_a_server_that_refuses_leaves_the_open_file_open(
+        qtbot, pg_server: str, kitchen_file: Path) -> None:
+    window = open_main_window(qtbot)
+    seen: list[str] = []
+
+    def fill_then_close_the_refusal(dialog: QWidget) -> None:
+        when_modal(lambda box: box.done(0), seen)
+        _fill_server_dialog(pg_server, "no_such_kitchen")(dialog)
+
+    when_modal(fill_then_close_the_refusal)
+    window.commands.open_server.trigger()
+    assert seen and "no database 'no_such_kitchen'" in seen[0]
+    assert db.current_file().path == kitchen_file
+    assert shown(window) == ["Salt"]

@@ -41,7 +41,7 @@ from ..items.item_loader import ItemLoader
 from ..items.item_table import HEADERS, NAME, ItemTableModel
 from ..reports.reports_menu import add_reports_menu
 from ..transfer.transfer_actions import TransferActions
-from . import data_files, operator, server_mode
+from . import data_files, operator, server_dialog, server_mode
 from .backup_actions import BackupActions
 from .watcher import DataFileWatcher
 
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.commands
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([a.new_file, a.open_file])
+        file_menu.addActions([a.new_file, a.open_file, a.open_server])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
@@ -224,6 +224,12 @@ class MainWindow(QMainWindow):
         self.model.set_items([])
         self.load_file()
         return True
+
+    def open_recent(self, target: str) -> bool:
+        """Open a recent file, or a recent server (logging in first, as File → Open server…)."""
+        if db.is_server_address(target):
+            return server_dialog.open_address(self, target)
+        return self.switch_to(target)
 
     def let_go_of_file(self) -> Path:
         """Close the data file (its windows, the watcher, loads under way), so that it can be
@@ -418,7 +424,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for path in data_files.recent_files():
             action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _checked=False, p=path: self.switch_to(p))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
         if not self.recent_menu.actions():
             self.recent_menu.addAction("(none)").setEnabled(False)
 
