@@ -13,17 +13,18 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ... import db
 
-_OFFLINE_STYLE = ("background: #f8d7da; color: #58151c; padding: 6px; "
-                  "border: 1px solid #e4a1a8;")
+# Darker than the low-stock rows' pink below it, so that the two are not confused.
+_OFFLINE_STYLE = ("background: #f5c2c7; color: #58151c; padding: 6px; "
+                  "border: 1px solid #b02a37; border-left: 6px solid #b02a37;")
 SERVER_BACKUP_TIP = ("Backups of a server's database are taken on the server, with pg_dump "
                      "(ask whoever looks after it); this terminal does not copy it.")
 
 
 def offline_text(info: db.DataFileInfo) -> str:
     """The banner's sentence while the server of `info` cannot be reached."""
-    return (f"<b>The server cannot be reached</b> ({html.escape(info.location)}). Nothing "
-            "can be saved until it is back; what you typed stays in the form. Trying again "
-            "every few seconds…")
+    return (f"<b>The server cannot be reached</b> ({html.escape(info.location)}).<br>"
+            "Nothing can be saved until it is back; what you typed stays in the form. "
+            "Trying again every few seconds…")
 
 
 class OfflineBanner(QLabel):
