@@ -157,7 +157,8 @@ _anchors: seal_store.AnchorBook | None = None
 _key: seal_store.SealKey | None = None
 # The server backend (pg_database) while a server's database is open, else None.
 _server: Any = None
-_lost_notice: Callable[[], None] | None = None
+# Each window watching the server (the main window, a stocktake) is told when it is lost.
+_lost_notices: list[Callable[[], None]] = []
 
 
 def is_server_address(target: object) -> bool:
@@ -261,12 +262,20 @@ def change_listener() -> Any:
     return _server.change_listener()
 
 
-def set_lost_notice(notice: Callable[[], None] | None) -> None:
+def add_lost_notice(notice: Callable[[], None]) -> None:
     """Call `notice()` (from any thread) whenever the server is found unreachable."""
-    global _lost_notice
-    _lost_notice = notice
-    if _server is not None:
-        _server.set_lost_notice(notice)
+    _lost_notices.append(notice)
+
+
+def remove_lost_notice(notice: Callable[[], None]) -> None:
+    """Stop calling `notice` (idempotent)."""
+    if notice in _lost_notices:
+        _lost_notices.remove(notice)
+
+
+def _tell_lost() -> None:
+    for notice in list(_lost_notices):
+        notice()
 
 
 def check_server() -> None:
@@ -290,7 +299,7 @@ def _open_server(url: str, password: str | None) -> DataFileInfo:
     global _info, _server
     from . import pg_database  # only a server needs the driver
 
-    pg_database.set_lost_notice(_lost_notice)
+    pg_database.set_lost_notice(_tell_lost)
     pg_database.connect(url, password)
     try:
         state = pg_database.upgrade()

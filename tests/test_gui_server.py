@@ -221,3 +221,32 @@ def test_a_server_that_refuses_leaves_the_open_file_open(
     assert seen and "no database 'no_such_kitchen'" in seen[0]
     assert db.current_file().path == kitchen_file
     assert shown(window) == ["Salt"]
+
+
+def test_a_count_refused_while_the_server_is_away_stays_in_its_cell(qtbot, server: Server) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    from inventory_desktop.ui.stocktake.count_window import StocktakeWindow
+
+    store = services.create_area("Dry store").id
+    services.place_item(services.find_item("FL-01").id, [store])
+    services.start_stocktake("Monthly")
+    counting = StocktakeWindow()
+    qtbot.addWidget(counting)
+    counting.show()
+    qtbot.waitExposed(counting)
+    server.cut_off()
+    counting.table.setFocus()
+    qtbot.keyClick(counting.table, Qt.Key.Key_1)  # any key starts typing in the Count cell
+    qtbot.keyClicks(counting.table.focusWidget(), "1.5")
+    qtbot.keyClick(counting.table.focusWidget(), Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert "Flour: The server cannot be reached" in counting.message.text()
+    editors = [e for e in counting.table.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert [editor.text() for editor in editors] == ["11.5"]
+    counting.close()
+    server.let_back()
+    with psycopg.connect(pg_server_module.admin_url(server.server, server.name)) as connection:
+        assert connection.execute("SELECT count(*) FROM inventory.stocktake_count").fetchone() \
+            == (0,)

@@ -102,7 +102,11 @@ def _cut_connections(pg_db) -> None:
 
 def test_a_lost_server_is_told_and_the_next_query_connects_anew(terminal_url, pg_db) -> None:
     lost: list[str] = []
-    db.set_lost_notice(lambda: lost.append("lost"))
+
+    def notice() -> None:
+        lost.append("lost")
+
+    db.add_lost_notice(notice)
     try:
         db.open_database(terminal_url)
         flour = services.create_item("Flour", "kg", "FL-1", "5")
@@ -119,7 +123,7 @@ def test_a_lost_server_is_told_and_the_next_query_connects_anew(terminal_url, pg
         services.add_stock(flour.id, "3")  # not the dead connection: a new one
         assert services.get_item(flour.id).quantity == 3  # the refused write left nothing
     finally:
-        db.set_lost_notice(None)
+        db.remove_lost_notice(notice)
 
 
 def test_an_older_database_gets_the_announcements_when_opened(pg_server, tmp_path,

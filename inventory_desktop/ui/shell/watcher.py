@@ -55,7 +55,7 @@ class DataFileWatcher(QObject):
             self._seen = self._version()
             self._timer.start()
             return
-        db.set_lost_notice(self._lost.emit)
+        db.add_lost_notice(self._lost.emit)
         try:
             self._listen()
         except DataFileError:
@@ -65,7 +65,7 @@ class DataFileWatcher(QObject):
         self._timer.stop()
         self._retry.stop()
         self._drop_listener()
-        db.set_lost_notice(None)
+        db.remove_lost_notice(self._lost.emit)
         self.offline = False
 
     def check(self) -> bool:
