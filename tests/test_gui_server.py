@@ -250,3 +250,27 @@ def test_a_count_refused_while_the_server_is_away_stays_in_its_cell(qtbot, serve
     with psycopg.connect(pg_server_module.admin_url(server.server, server.name)) as connection:
         assert connection.execute("SELECT count(*) FROM inventory.stocktake_count").fetchone() \
             == (0,)
+
+
+def test_a_delivery_refused_while_the_server_is_away_keeps_its_lines(qtbot, server: Server) -> None:
+    from inventory_desktop.ui.deliveries.sheet_dialog import DELIVERY, SheetDialog
+
+    def submit(sheet) -> object:
+        return services.receive_delivery(sheet.lines, reference=sheet.reference)
+
+    dialog = SheetDialog(None, DELIVERY, services.list_items(), submit)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.model.setData(dialog.model.index(0, 0), "FL-01")
+    dialog.model.setData(dialog.model.index(0, 1), "4")
+    dialog.reference.setText("DN-7")
+    server.cut_off()
+    dialog.save()
+    assert dialog.isVisible()
+    assert "cannot be reached" in dialog.message.text()
+    assert dialog.model.index(0, 0).data().startswith("Flour")
+    assert dialog.model.index(0, 1).data() == "4" and dialog.reference.text() == "DN-7"
+    server.let_back()
+    assert server.movements() == 1
+    dialog.save()  # once it is back, the same sheet books without retyping
+    assert not dialog.isVisible() and server.movements() == 2
