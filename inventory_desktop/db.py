@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -289,16 +290,29 @@ def check_server() -> None:
 
 def check_login(url: str, password: str | None = None) -> None:
     """Whether a server lets us in at `url`, before anything else is closed: raises
-    LoginRefusedError (PasswordNeededError when libpq had no password), ServerUnreachableError…"""
-    from . import pg_database
+    LoginRefusedError (see needs_password), ServerUnreachableError…"""
+    _server_backend().check_login(url, password)
 
-    pg_database.check_login(url, password)
+
+def needs_password(refusal: BaseException) -> bool:
+    """Whether a server's refusal means it wants a password that libpq did not have."""
+    pg_errors = sys.modules.get(f"{__package__}.pg_errors")  # not loaded: not a server's
+    return pg_errors is not None and isinstance(refusal, pg_errors.PasswordNeededError)
+
+
+def _server_backend() -> Any:
+    try:
+        from . import pg_database  # only a server needs the driver
+    except ImportError as exc:  # psycopg is the `postgres` extra
+        raise DataFileError(
+            "Opening a server's database needs the PostgreSQL driver (psycopg), which is not "
+            f"installed here ({exc}): pip install 'inventory-desktop[postgres]'.") from exc
+    return pg_database
 
 
 def _open_server(url: str, password: str | None) -> DataFileInfo:
     global _info, _server
-    from . import pg_database  # only a server needs the driver
-
+    pg_database = _server_backend()
     pg_database.set_lost_notice(_tell_lost)
     pg_database.connect(url, password)
     try:

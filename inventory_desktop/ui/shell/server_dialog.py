@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from ... import db
 from ...errors import DataFileError
-from ...pg_errors import PasswordNeededError
 from ..common.operations import show_refusal
 from . import data_files
 
@@ -124,13 +123,13 @@ def open_address(window: MainWindow, url: str) -> bool:
         try:
             db.check_login(url, password)
             break
-        except PasswordNeededError as error:
+        except DataFileError as error:
+            if not db.needs_password(error):
+                show_refusal(window, "Cannot open this database", str(error))
+                return False
             password = _ask_password(window, url, str(error))
             if password is None:
                 return False
-        except DataFileError as error:
-            show_refusal(window, "Cannot open this database", str(error))
-            return False
     if password is not None:
         data_files.remember_password(url, password)
     return window.switch_to(url)
