@@ -178,6 +178,10 @@ def write_transaction(actor: str) -> Iterator[None]:
         yield
 
 
+_LISTENER_SETTINGS = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "20",
+                      "keepalives_interval": "5", "keepalives_count": "4"}
+
+
 class ChangeListener:
     """Its own connection, listening for the commits of every terminal on this database.
 
@@ -186,8 +190,12 @@ class ChangeListener:
     """
 
     def __init__(self, url: str, **params: Any) -> None:
+        # A server whose network vanished without a word (a pulled cable) sends
+        # nothing: keepalives make the socket fail within a minute instead of
+        # never; a connection attempt gives up after a while too.
+        settings = {**_LISTENER_SETTINGS, **conninfo_to_dict(url), **params}
         with session_errors():
-            self._connection = psycopg.connect(url, autocommit=True, **params)
+            self._connection = psycopg.connect(url, autocommit=True, **settings)
             self._connection.execute(f"LISTEN {CHANNEL}")
 
     def fileno(self) -> int:

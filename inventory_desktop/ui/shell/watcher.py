@@ -12,6 +12,7 @@ and tries to reach it again every few seconds until it is back.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ class DataFileWatcher(QObject):
     went_offline = Signal()  # the server cannot be reached: nothing can be saved
     came_back = Signal()  # reached again (on_change is called right after)
     _lost = Signal()  # from db's notice, on whichever thread met the loss
+    _probed = Signal(int, object)  # from a reconnection attempt's thread: a listener or None
 
     def __init__(self, on_change: Callable[[], None], parent: QObject | None = None,
                  interval_ms: int = POLL_MS) -> None:
@@ -45,8 +47,11 @@ class DataFileWatcher(QObject):
         self._listener: Any = None
         self._notifier: QSocketNotifier | None = None
         self.offline = False
+        self._probing = False
+        self._generation = 0  # which open database a reconnection attempt was for
         # Queued when a worker thread met the loss, direct on this thread.
         self._lost.connect(self._go_offline)
+        self._probed.connect(self._come_back)
 
     def start(self) -> None:
         """Start watching the file or database that is open now."""
@@ -62,6 +67,7 @@ class DataFileWatcher(QObject):
             self._go_offline()
 
     def stop(self) -> None:
+        self._generation += 1
         self._timer.stop()
         self._retry.stop()
         self._drop_listener()
@@ -81,22 +87,53 @@ class DataFileWatcher(QObject):
         self._on_change()
         return True
 
-    def try_reconnect(self) -> bool:
-        """While offline: reach the server again; True (views refreshed) once it is back."""
+    def try_reconnect(self) -> None:
+        """While offline: try to reach the server again, without freezing the window.
+
+        A new listener is connected on a worker thread (a server behind a dead
+        network makes a connection attempt wait); only once that one got
+        through does this thread check its own connection and come back.
+        """
+        if self._probing:
+            return
+        self._probing = True
+        threading.Thread(target=self._probe, args=(self._generation,), daemon=True).start()
+
+    def _probe(self, generation: int) -> None:
         try:
-            db.check_server()
-            self._listen()
+            listener = db.change_listener()
         except DataFileError:
-            return False
+            listener = None
+        try:
+            self._probed.emit(generation, listener)
+        except RuntimeError:  # the window closed meanwhile
+            if listener is not None:
+                listener.close()
+
+    def _come_back(self, generation: int, listener: Any) -> None:
+        self._probing = False
+        if listener is None:
+            return
+        if generation != self._generation or not self.offline:
+            listener.close()  # another database was opened meanwhile
+            return
+        try:
+            db.check_server()  # this thread's own connection: a new one if it was lost
+        except DataFileError:
+            listener.close()
+            return
+        self._watch(listener)
         self._retry.stop()
         self.offline = False
         self.came_back.emit()
         self._on_change()  # what others wrote meanwhile
-        return True
 
     def _listen(self) -> None:
+        self._watch(db.change_listener())
+
+    def _watch(self, listener: Any) -> None:
         self._drop_listener()
-        self._listener = db.change_listener()
+        self._listener = listener
         self._notifier = QSocketNotifier(self._listener.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
 
