@@ -32,6 +32,12 @@ SCHEMA = pg_migrations.SCHEMA
 CHANNEL = "inventory_changed"  # schema_pg/0005_notify.sql announces every change here
 # A terminal that vanished mid-transaction must not hold its item locks for long.
 _IDLE_IN_TRANSACTION = "5min"
+# A server whose network vanished without a word (a pulled cable) sends
+# nothing: keepalives make a connection fail within a minute instead of after
+# the system's TCP timeout, and a connection attempt gives up after 10 s.
+# An address that sets any of these itself wins.
+_CONNECTION_SETTINGS = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "20",
+                        "keepalives_interval": "5", "keepalives_count": "4"}
 
 
 class _IntegralNumericLoader(Loader):
@@ -116,15 +122,26 @@ server_db = ServerDatabase(None, prefer_psycopg3=True)
 def connect(url: str, password: str | None = None) -> None:
     """Bind `url` (its password from libpq: ~/.pgpass or PGPASSWORD, or `password`,
     given for this session only) and connect."""
-    extra = {} if password is None else {"password": password}
+    extra = _settings_not_in(url) | ({} if password is None else {"password": password})
+    # peewee's init() adds to the parameters given before: a password typed for
+    # the last database opened would be offered to this one.
+    server_db.connect_params.clear()
     server_db.init(url, prefer_psycopg3=True, **extra)
     with translate_server_errors():
         server_db.connect(reuse_if_open=True)
 
 
+def _settings_not_in(url: str) -> dict[str, str]:
+    try:
+        given = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        given = {}  # connecting will say what is wrong with the address
+    return {key: value for key, value in _CONNECTION_SETTINGS.items() if key not in given}
+
+
 def check_login(url: str, password: str | None = None) -> None:
     """Log in to `url` once and leave (nothing read or written): raises the refusal, if any."""
-    extra = {} if password is None else {"password": password}
+    extra = _settings_not_in(url) | ({} if password is None else {"password": password})
     with translate_server_errors():
         psycopg.connect(url, **extra).close()
 
@@ -178,10 +195,6 @@ def write_transaction(actor: str) -> Iterator[None]:
         yield
 
 
-_LISTENER_SETTINGS = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "20",
-                      "keepalives_interval": "5", "keepalives_count": "4"}
-
-
 class ChangeListener:
     """Its own connection, listening for the commits of every terminal on this database.
 
@@ -190,12 +203,8 @@ class ChangeListener:
     """
 
     def __init__(self, url: str, **params: Any) -> None:
-        # A server whose network vanished without a word (a pulled cable) sends
-        # nothing: keepalives make the socket fail within a minute instead of
-        # never; a connection attempt gives up after a while too.
-        settings = {**_LISTENER_SETTINGS, **conninfo_to_dict(url), **params}
         with session_errors():
-            self._connection = psycopg.connect(url, autocommit=True, **settings)
+            self._connection = psycopg.connect(url, autocommit=True, **params)
             self._connection.execute(f"LISTEN {CHANNEL}")
 
     def fileno(self) -> int:

@@ -151,3 +151,19 @@ def test_an_older_database_gets_the_announcements_when_opened(pg_server, tmp_pat
     finally:
         db.close_database()
         pg_server_module.drop_database(pg_server, name)
+
+
+def test_connections_give_up_on_a_silent_network_unless_the_address_says_otherwise(
+        terminal_url) -> None:
+    from inventory_desktop import pg_database
+
+    db.open_database(terminal_url, password="typed for this one only")
+    db.open_database(terminal_url + "&connect_timeout=3")
+    assert "password" not in pg_database.server_db.connect_params  # not carried over
+    listener = db.change_listener()
+    try:
+        for connection in (pg_database.server_db.connection(), listener._connection):
+            given = connection.info.get_parameters()
+            assert given["keepalives_idle"] == "20" and given["connect_timeout"] == "3"
+    finally:
+        listener.close()
