@@ -88,6 +88,9 @@ class OpenServerDialog(QDialog):
         for field in (self.host, self.database, self.user):
             field.textChanged.connect(self._update)
         self.port.valueChanged.connect(self._update)
+        # Wide enough for a whole address in the preview, not its tail.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            "postgresql://manager@office-pc.example:5432/inventory") + 160)
         self._update()
 
     @classmethod
