@@ -76,8 +76,12 @@ def server(pg_server: str) -> Iterator[Server]:
 
 
 @pytest.fixture
-def window(qtbot, server: Server) -> MainWindow:
-    return open_main_window(qtbot)
+def window(qtbot, server: Server) -> Iterator[MainWindow]:
+    main = open_main_window(qtbot)
+    yield main
+    # Closed while its database is still there: no late reload meets a closed one.
+    wait_loaded(qtbot, main)
+    main.close()
 
 
 def _other_terminal(server: Server, *command: str) -> None:
