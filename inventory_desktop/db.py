@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -136,9 +137,11 @@ class DataFileInfo:
     sealed_tables: dict[str, str] = dataclasses.field(default_factory=dict, compare=False,
                                                       hash=False)
     # A PostgreSQL server's database (issue 11) rather than a file: `path`
-    # is then only its name, `location` the address to show (no password).
+    # is then only its name, `location` the address to show (no password),
+    # `address` the one to open it again with (no password either).
     server: bool = False
     location: str = ""
+    address: str = ""
 
     @property
     def writable(self) -> bool:
@@ -155,22 +158,25 @@ _anchors: seal_store.AnchorBook | None = None
 _key: seal_store.SealKey | None = None
 # The server backend (pg_database) while a server's database is open, else None.
 _server: Any = None
+# Each window watching the server (the main window, a stocktake) is told when it is lost.
+_lost_notices: list[Callable[[], None]] = []
 
 
 def open_database(
     path: str | os.PathLike[str], *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    create: bool = True,
+    create: bool = True, password: str | None = None,
 ) -> DataFileInfo:
     """Open (creating or migrating) the data file and bind it for the services.
 
     With `create=False` a missing or empty file is refused instead of made an
     inventory file: only adding the first item (or File → New) starts one.
-    A `postgresql://` address opens that server's database instead.
+    A `postgresql://` address opens that server's database instead (`password`:
+    one typed for this session, when libpq has none).
     """
     global _info, _identity, _schema_cookie, _anchors, _key
     close_database()
     if is_server_address(path):
-        return _open_server(str(path))
+        return _open_server(str(path), password)
     path = resolved_path(path)
     _anchors, _key = seal_store.anchor_book(), None
     exists = check_header(path, schema_version_known())
@@ -248,6 +254,55 @@ SERVER_DRIVER_MISSING = (
     "source: pip install 'inventory-desktop[postgres]').")
 
 
+def change_listener() -> Any:
+    """Something to watch for other terminals' commits, or None on a file (poll data_version).
+
+    On a server: an object with its own connection listening for changes,
+    with fileno(), drain() -> bool (whether any arrived; raises
+    ServerUnreachableError once the connection is lost) and close().
+    """
+    if _server is None:
+        return None
+    return _server.change_listener()
+
+
+def add_lost_notice(notice: Callable[[], None]) -> None:
+    """Call `notice()` (from any thread) whenever the server is found unreachable."""
+    _lost_notices.append(notice)
+
+
+def remove_lost_notice(notice: Callable[[], None]) -> None:
+    """Stop calling `notice` (idempotent)."""
+    if notice in _lost_notices:
+        _lost_notices.remove(notice)
+
+
+def _tell_lost() -> None:
+    for notice in list(_lost_notices):
+        notice()
+
+
+def check_server() -> None:
+    """Reach the server again (a new connection if the old one was lost); a no-op on a file.
+
+    Raises ServerUnreachableError while it is still away.
+    """
+    if _server is not None:
+        _server.check_reachable()
+
+
+def check_login(url: str, password: str | None = None) -> None:
+    """Whether a server lets us in at `url`, before anything else is closed: raises
+    LoginRefusedError (see needs_password), ServerUnreachableError…"""
+    server_backend().check_login(url, password)
+
+
+def needs_password(refusal: BaseException) -> bool:
+    """Whether a server's refusal means it wants a password that libpq did not have."""
+    pg_errors = sys.modules.get(f"{__package__}.pg_errors")  # not loaded: not a server's
+    return pg_errors is not None and isinstance(refusal, pg_errors.PasswordNeededError)
+
+
 def server_backend() -> Any:
     """The server backend module (pg_database), or a sentence when it cannot load here."""
     try:
@@ -257,10 +312,11 @@ def server_backend() -> Any:
     return pg_database
 
 
-def _open_server(url: str) -> DataFileInfo:
+def _open_server(url: str, password: str | None) -> DataFileInfo:
     global _info, _server
     pg_database = server_backend()
-    pg_database.connect(url)
+    pg_database.set_lost_notice(_tell_lost)
+    pg_database.connect(url, password)
     try:
         state = pg_database.upgrade()
     except BaseException:
@@ -272,7 +328,8 @@ def _open_server(url: str) -> DataFileInfo:
     location = pg_database.display_name(url)
     _info = DataFileInfo(path=Path(location.rsplit("/", 1)[-1] or "inventory"),
                          schema_version=state.version, read_only=False,
-                         file_id=state.database_id, server=True, location=location)
+                         file_id=state.database_id, server=True, location=location,
+                         address=pg_database.without_password(url))
     return _info
 
 
@@ -335,7 +392,7 @@ def run(sql: str, params: Sequence[Any] = ()) -> Any:
 def run_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """run() for many rows of parameters (one statement, executed for each row)."""
     if _server is not None:
-        with _server.translate_server_errors():
+        with _server.session_errors():
             _server.server_db.cursor().executemany(_server.translate(sql), rows)
         return
     _file_db.connection().executemany(sql, rows)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import peewee
 import psycopg
@@ -28,11 +29,18 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.json import Json, Jsonb
 
 from . import pg_migrations
-from .pg_errors import translate_server_errors
+from .pg_errors import ServerUnreachableError, translate_server_errors
 
 SCHEMA = pg_migrations.SCHEMA
+CHANNEL = "inventory_changed"  # schema_pg/0005_notify.sql announces every change here
 # A terminal that vanished mid-transaction must not hold its item locks for long.
 _IDLE_IN_TRANSACTION = "5min"
+# A server whose network vanished without a word (a pulled cable) sends
+# nothing: keepalives make a connection fail within a minute instead of after
+# the system's TCP timeout, and a connection attempt gives up after 10 s.
+# An address that sets any of these itself wins.
+_CONNECTION_SETTINGS = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "20",
+                        "keepalives_interval": "5", "keepalives_count": "4"}
 
 
 class _IntegralNumericLoader(Loader):
@@ -81,6 +89,28 @@ class _Psycopg3Adapter(peewee.Psycopg3Adapter):
         return conn.cursor(name=str(uuid.uuid1()), withhold=not in_transaction)
 
 
+# Told (from whichever thread met it) when the server could not be reached.
+_on_lost: Callable[[], None] | None = None
+
+
+@contextmanager
+def session_errors() -> Iterator[None]:
+    """translate_server_errors for the program's own session: a lost server is also told."""
+    try:
+        with translate_server_errors():
+            yield
+    except ServerUnreachableError:
+        if _on_lost is not None:
+            _on_lost()
+        raise
+
+
+def set_lost_notice(notice: Callable[[], None] | None) -> None:
+    """Call `notice()` whenever a query finds the server unreachable (any thread)."""
+    global _on_lost
+    _on_lost = notice
+
+
 class ServerDatabase(peewee.PostgresqlDatabase):
     """peewee's PostgreSQL database reading the services' SQLite-flavoured SQL."""
 
@@ -92,12 +122,29 @@ class ServerDatabase(peewee.PostgresqlDatabase):
         # peewee's own SQL is PostgreSQL's already: not translated.
         ctx = self.get_sql_context(**context_options)
         sql, params = ctx.sql(query).query()
-        with translate_server_errors():
+        with session_errors():
             return super().execute_sql(sql, params)
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
-        with translate_server_errors():
+        with session_errors():
             return super().execute_sql(translate(sql), params)
+
+    def cursor(self, named_cursor: Any = None) -> Any:
+        self._forget_lost_connection()
+        return super().cursor(named_cursor)
+
+    def connection(self) -> Any:
+        self._forget_lost_connection()
+        return super().connection()
+
+    def _forget_lost_connection(self) -> None:
+        # peewee keeps a connection the server dropped (it only knows its own
+        # close()): every query would fail on it for ever. psycopg marks it
+        # closed once a query met the loss; the next query then connects anew.
+        # Not inside a transaction: that one failed already and is unwinding.
+        conn = self._state.conn
+        if conn is not None and conn.closed and not self.in_transaction():
+            self._state.reset()
 
     def _initialize_connection(self, conn: Any) -> None:
         conn.adapters.register_loader("numeric", _IntegralNumericLoader)
@@ -109,11 +156,52 @@ class ServerDatabase(peewee.PostgresqlDatabase):
 server_db = ServerDatabase(None, prefer_psycopg3=True)
 
 
-def connect(url: str) -> None:
-    """Bind `url` (its password from libpq: ~/.pgpass or PGPASSWORD) and connect."""
-    server_db.init(url, prefer_psycopg3=True)
+def connect(url: str, password: str | None = None) -> None:
+    """Bind `url` (its password from libpq: ~/.pgpass or PGPASSWORD, or `password`,
+    given for this session only) and connect."""
+    extra = _settings_not_in(url) | ({} if password is None else {"password": password})
+    # peewee's init() adds to the parameters given before: a password typed for
+    # the last database opened would be offered to this one.
+    server_db.connect_params.clear()
+    server_db.init(url, prefer_psycopg3=True, **extra)
     with translate_server_errors():
         server_db.connect(reuse_if_open=True)
+
+
+def _settings_not_in(url: str) -> dict[str, str]:
+    try:
+        given = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        given = {}  # connecting will say what is wrong with the address
+    return {key: value for key, value in _CONNECTION_SETTINGS.items() if key not in given}
+
+
+def check_login(url: str, password: str | None = None) -> None:
+    """Log in to `url` once and leave (nothing read or written): raises the refusal, if any."""
+    extra = _settings_not_in(url) | ({} if password is None else {"password": password})
+    with translate_server_errors():
+        psycopg.connect(url, **extra).close()
+
+
+def check_reachable() -> None:
+    """Ask the server something (connecting anew if the connection was lost);
+    raises ServerUnreachableError while it is still away."""
+    try:
+        server_db.execute_sql("SELECT 1").fetchall()
+    except ServerUnreachableError:
+        # That query may only have found the old connection lost: one more, on a new one.
+        server_db.execute_sql("SELECT 1").fetchall()
+
+
+def without_password(url: str) -> str:
+    """`url` with any password taken out (what may be remembered or shown)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", "@", 1)
+    query = urlencode([(key, value) for key, value in parse_qsl(parts.query)
+                       if key != "password"], safe="/")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def display_name(url: str) -> str:
@@ -139,9 +227,47 @@ def upgrade() -> pg_migrations.DatabaseState:
 @contextmanager
 def write_transaction(actor: str) -> Iterator[None]:
     """One user action: a transaction that tells the server's triggers who acts."""
-    with translate_server_errors(), server_db.atomic():
+    with session_errors(), server_db.atomic():
         server_db.execute_sql("SELECT set_config('inventory.actor', ?, true)", (actor,))
         yield
+
+
+class ChangeListener:
+    """Its own connection, listening for the commits of every terminal on this database.
+
+    Its socket becomes readable when a notification arrives or the
+    connection is lost; `drain()` then tells which.
+    """
+
+    def __init__(self, url: str, **params: Any) -> None:
+        with session_errors():
+            self._connection = psycopg.connect(url, autocommit=True, **params)
+            self._connection.execute(f"LISTEN {CHANNEL}")
+
+    def fileno(self) -> int:
+        return self._connection.fileno()
+
+    def drain(self) -> bool:
+        """Whether notifications arrived (read without waiting); raises
+        ServerUnreachableError when the connection is gone."""
+        pgconn = self._connection.pgconn
+        with session_errors():
+            # libpq's own calls: psycopg's notifies() generator would wait on the socket.
+            pgconn.consume_input()
+            if pgconn.status != psycopg.pq.ConnStatus.OK:
+                raise psycopg.OperationalError("the connection to the server was lost")
+        heard = False
+        while pgconn.notifies() is not None:
+            heard = True
+        return heard
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def change_listener() -> ChangeListener:
+    """A listener on the database open now, connected as the session is."""
+    return ChangeListener(server_db.database, **server_db.connect_params)
 
 
 def change_token() -> int:

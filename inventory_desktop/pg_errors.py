@@ -43,6 +43,10 @@ class LoginRefusedError(DataFileError):
     """The server refused the login: unknown, not allowed here, or a wrong password."""
 
 
+class PasswordNeededError(LoginRefusedError):
+    """The server asked for a password that libpq did not have, or refused the one given."""
+
+
 class PermissionRefusedError(DataFileError):
     """The login is connected but lacks a privilege the action needs (SQLSTATE 42501)."""
 
@@ -121,7 +125,7 @@ def _statement_error(state: str, message: str, where: str | None) -> Exception |
 
 # libpq's wording while connecting, when there is no SQLSTATE to go by.
 _CONNECT_TEXTS = (
-    (("password authentication failed", "no password supplied"), LoginRefusedError,
+    (("password authentication failed", "no password supplied"), PasswordNeededError,
      "the server refused the login (wrong password or none given; " + PASSWORD_HINT + ")"),
     (("is not permitted to log in",), LoginRefusedError,
      "the server refused the login: that role is a group, not a login"),
@@ -166,13 +170,19 @@ def _unreachable(message: str, where: str | None) -> ServerUnreachableError:
         f"and port right? {_NOTHING_SAVED[:1].upper()}{_NOTHING_SAVED[1:]}.")
 
 
-def _original(failure: BaseException) -> psycopg.Error | None:
-    # peewee re-raises the driver's error as its own, with the original first in args.
+def _original(failure: BaseException, depth: int = 3) -> psycopg.Error | None:
+    # peewee re-raises the driver's error as its own, with the original first in
+    # args; a failed reconnect inside a query is wrapped twice (connect, then
+    # the query), hence a few levels down.
     if isinstance(failure, psycopg.Error):
         return failure
+    if depth == 0:
+        return None
     for candidate in (*getattr(failure, "args", ())[:1], failure.__cause__, failure.__context__):
-        if isinstance(candidate, psycopg.Error):
-            return candidate
+        if isinstance(candidate, BaseException):
+            found = _original(candidate, depth - 1)
+            if found is not None:
+                return found
     return None
 
 

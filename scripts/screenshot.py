@@ -8,9 +8,11 @@
 Shots: main (the main window), wide (the main window at 1600 px), delivery (the
 delivery grid with invoice costs, a line being typed, its completion list open),
 history (every movement, at the window's default size), history-item (one item with its
-chart), audit (the audit log). The windows show a demo data file with a
-restaurant's stock, made in a temporary directory, never the user's own file
-or settings.
+chart), audit (the audit log), server (the window on a server's database that has just
+become unreachable: the offline banner), server-online (the same, reachable). The
+windows show a demo data file with a restaurant's stock, made in a temporary
+directory, never the user's own file or settings; the server shots start a
+throwaway PostgreSQL (scripts/pg_throwaway.py: needs initdb) and remove it after.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +33,10 @@ SHOTS = {
     "main": "main-window.png", "wide": "main-window-1600.png",
     "delivery": "delivery-grid.png", "history": "history.png",
     "history-item": "history-item.png", "audit": "audit-log.png",
+    "server": "server-window.png", "server-online": "server-window-online.png",
 }
+# Shots of the window on a PostgreSQL database (a throwaway server, scripts/pg_throwaway.py).
+SERVER_SHOTS = ("server", "server-online")
 
 # name, SKU, unit, low-stock threshold, received, used since
 _DEMO_STOCK = (
@@ -98,21 +104,89 @@ def _render(work: Path, names: list[str], out: Path) -> int:
     from inventory_desktop.ui.shell import app as gui_app
 
     application = gui_app.make_application()
-    db.open_database(work / "demo.sqlite3")
-    _fill_demo_stock(services)
+    server = None
+    if any(name in SERVER_SHOTS for name in names):
+        server = _demo_server(work)
+        db.open_database(server.demo_url)
+    else:
+        db.open_database(work / "demo.sqlite3")
+    try:
+        _fill_demo_stock(services)
+        return _save_shots(application, services, names, out, server)
+    finally:
+        db.close_database()
+        if server is not None:
+            server.module.stop(server.folder, quiet=True)
+
+
+def _save_shots(application, services, names: list[str], out: Path, server) -> int:
     from inventory_desktop.ui.shell import operator
 
     operator.choose("manager")  # who the status bar says is recording
     out.mkdir(parents=True, exist_ok=True)
     for name in names:
-        pixmap = globals()[f"_shot_{name.replace('-', '_')}"](application, services)
+        shot = globals()[f"_shot_{name.replace('-', '_')}"]
+        pixmap = (shot(application, services, server) if name in SERVER_SHOTS
+                  else shot(application, services))
         target = out / SHOTS[name]
         if not pixmap.save(str(target)):
             print(f"could not write {target}", file=sys.stderr)
             return 1
         print(target)
-    db.close_database()
     return 0
+
+
+def _demo_server(work: Path):
+    """A throwaway PostgreSQL with the database 'inventory' set up, and a login 'bar'."""
+    import importlib.util
+
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    from inventory_desktop import pg_migrations
+
+    spec = importlib.util.spec_from_file_location("pg_throwaway", ROOT / "scripts" /
+                                                  "pg_throwaway.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    server = module.start()  # its own folder: the server may run as another user
+    with psycopg.connect(server.url, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE inventory")
+    with psycopg.connect(make_conninfo(server.url, dbname="inventory"),
+                         autocommit=True) as connection:
+        pg_migrations.upgrade(connection)
+        connection.execute("CREATE ROLE bar LOGIN")
+        connection.execute(f"GRANT {pg_migrations.APP_ROLE} TO bar")
+    return types.SimpleNamespace(
+        module=module, folder=server.folder, url=server.url,
+        demo_url=f"postgresql://bar@/inventory?host={server.folder}&port={module.PORT}")
+
+
+def _shot_server_online(application, services, server):
+    window = _main_window(application, services, 1040, 560)
+    _settle(application)
+    pixmap = window.grab()
+    window.close()
+    return pixmap
+
+
+def _shot_server(application, services, server):
+    import psycopg
+
+    window = _main_window(application, services, 1040, 560)
+    # The server goes away: every connection to the database ended, none let back in.
+    with psycopg.connect(server.url, autocommit=True) as admin:
+        admin.execute("ALTER DATABASE inventory ALLOW_CONNECTIONS false")
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = 'inventory' AND pid <> pg_backend_pid()")
+    deadline = time.monotonic() + 10
+    while not window.offline_banner.isVisible() and time.monotonic() < deadline:
+        _settle(application, 0.1)
+    _settle(application)
+    pixmap = window.grab()
+    window.close()
+    return pixmap
 
 
 def _settle(application, seconds: float = 0.6) -> None:

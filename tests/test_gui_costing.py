@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 from conftest import snapshot
-from gui_helpers import close_modal, isolate_settings, open_main_window, shown, when_modal
+from gui_helpers import (
+    close_modal,
+    isolate_settings,
+    open_main_window,
+    shown,
+    wait_loaded,
+    when_modal,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QWidget
 
@@ -150,3 +157,5 @@ def test_the_currency_symbol_is_kept_in_the_file(qtbot, window: MainWindow,
     window.commands.currency.trigger()
     assert services.currency_symbol() == "CHF "
     qtbot.waitUntil(lambda: shown(window, VALUE)[0] == "CHF 26.00", timeout=3000)
+    # A second reload may still be on its way: let it land before the file closes.
+    wait_loaded(qtbot, window)

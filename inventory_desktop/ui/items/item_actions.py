@@ -20,7 +20,7 @@ from ...services import ItemRow
 from ..common.formatting import quantity_text
 from ..common.operations import run_operation, show_refusal
 from ..deliveries import sheet_actions
-from ..shell import data_files, keys_dialog, manual_window, operator
+from ..shell import data_files, keys_dialog, manual_window, operator, server_dialog
 from . import costing_actions
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ class ItemActions:
         self.new_file = self._action("&New data file…", self._new_file)
         self.open_file = self._action("&Open data file…", self._open_file,
                                       QKeySequence.StandardKey.Open)
+        self.open_server = self._action("Open &server…", lambda: server_dialog.open_server(window))
         self.back_up = self._action("&Back up now…", self._back_up)
         self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.new_item = self._action("&New item…", self._new_item, "Ctrl+N")
@@ -103,9 +104,17 @@ class ItemActions:
         action = QAction(text, self._window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: handler())
+        action.triggered.connect(lambda _checked=False: self._run(action, handler))
         self._window.addAction(action)  # shortcuts work wherever the focus is
         return action
+
+    def _run(self, action: QAction, handler: Callable[[], object]) -> None:
+        # What a dialog reads before it opens (the suppliers of a receipt) can
+        # be refused too: the server gone, the file busy. Said, not a bug.
+        try:
+            handler()
+        except InventoryError as error:
+            show_refusal(self._window, action.text().replace("&", "").rstrip("…"), str(error))
 
     def _new_item(self) -> None:
         from .item_dialog import ItemDialog

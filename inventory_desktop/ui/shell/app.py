@@ -33,7 +33,9 @@ def run(db_path: str | None) -> int:
     window = MainWindow()
     window.show()
     window.daily_backup = DailyBackupWatch(window)
-    window.daily_backup.start(db.current_file().path)
+    info = db.current_file()
+    if not info.server:  # a server's database is backed up on the server (pg_dump)
+        window.daily_backup.start(info.path)
     code = app.exec()
     db.close_database()
     return code
@@ -65,11 +67,12 @@ def make_application() -> QApplication:
 
 
 def last_or_default_file() -> str | Path:
-    """With no --db: $INVENTORY_DB if set, else the last file used if it still exists."""
+    """With no --db: $INVENTORY_DB if set, else the last file (or server) used if it
+    still exists."""
     if not os.environ.get(paths.DB_ENV_VAR):
         recent = data_files.recent_files()
         if recent:
-            return Path(recent[0])
+            return recent[0] if db.is_server_address(recent[0]) else Path(recent[0])
     return paths.default_database()
 
 

@@ -1,4 +1,9 @@
-"""Choosing, opening and backing up data files, and remembering them in QSettings."""
+"""Choosing, opening and backing up data files, and remembering them in QSettings.
+
+A server's database (issue 11) is remembered among the recent files by its
+address without a password; a password typed for it is kept in memory for
+this session only (`_session_passwords`), never in QSettings or a log.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ _RECENT_KEY = "files/recent"
 GUI_BUSY_TIMEOUT = 5.0
 
 _log = logging.getLogger("inventory_desktop")
+# Passwords typed for a server in this session, by address: for reopening it.
+_session_passwords: dict[str, str] = {}
 
 
 def settings() -> QSettings:
@@ -32,14 +39,24 @@ def settings() -> QSettings:
 
 
 def recent_files() -> list[str]:
-    """Data files opened before, newest first, that still exist."""
+    """Data files (that still exist) and server addresses opened before, newest first."""
     stored = settings().value(_RECENT_KEY, []) or []
     paths = [stored] if isinstance(stored, str) else list(stored)
-    return [path for path in paths if Path(path).exists()]
+    return [path for path in paths if db.is_server_address(path) or Path(path).exists()]
 
 
-def remember_file(path: Path) -> None:
-    """Put `path` first in the recent files list; it is also the last file used."""
+def current_target(info: db.DataFileInfo) -> str | Path:
+    """What opens `info` again: the file's path, or the server's address (no password)."""
+    return info.address if info.server else info.path
+
+
+def remember_password(address: str, password: str) -> None:
+    """Keep a password typed for `address` for reopening it in this session (memory only)."""
+    _session_passwords[address] = password
+
+
+def remember_file(path: str | Path) -> None:
+    """Put `path` (or a server's address) first in the recent list; it is also the last used."""
     text = str(path)
     kept = [text] + [other for other in recent_files() if other != text]
     settings().setValue(_RECENT_KEY, kept[:MAX_RECENT])
@@ -53,9 +70,11 @@ def open_or_explain(parent: QWidget | None, path: str | Path, *,
     reported missing, not silently replaced by an empty one.
     """
     try:
-        return db.open_database(path, busy_timeout=GUI_BUSY_TIMEOUT, create=create)
+        return db.open_database(path, busy_timeout=GUI_BUSY_TIMEOUT, create=create,
+                                password=_session_passwords.get(str(path)))
     except DataFileError as error:
-        show_refusal(parent, "Cannot open this data file", str(error))
+        what = "database" if db.is_server_address(str(path)) else "data file"
+        show_refusal(parent, f"Cannot open this {what}", str(error))
         return None
 
 
@@ -64,7 +83,8 @@ def open_until_chosen(path: str | Path, text: str | None = None) -> db.DataFileI
     candidate: str | Path | None = path
     while candidate is not None:
         try:
-            return db.open_database(candidate, busy_timeout=GUI_BUSY_TIMEOUT)
+            return db.open_database(candidate, busy_timeout=GUI_BUSY_TIMEOUT,
+                                    password=_session_passwords.get(str(candidate)))
         except DataFileError as error:
             _log.warning("refused data file %s: %s", candidate, error)
             candidate = ask_after_refusal(candidate, error, text)
@@ -131,11 +151,12 @@ def back_up_with_progress(parent: QWidget) -> Path | None:
 
 
 def about_text() -> str:
-    """Help → About: version, data file and schema version."""
+    """Help → About: version, data file (or server database) and schema version."""
     info = db.current_file()
     mode = " (read-only)" if info.read_only else ""
-    return (f"<b>Inventory Desktop</b> {__version__}<br><br>"
-            f"Data file: {html.escape(str(info.path))}{mode}<br>"
+    where = (f"Server database: {html.escape(info.location)}" if info.server
+             else f"Data file: {html.escape(str(info.path))}{mode}")
+    return (f"<b>Inventory Desktop</b> {__version__}<br><br>{where}<br>"
             f"Schema version: {info.schema_version}")
 
 
@@ -146,6 +167,8 @@ def start_folder() -> str:
 
 def _start_dir() -> str:
     try:
-        return str(db.current_file().path.parent)
+        info = db.current_file()
     except RuntimeError:
         return str(Path.home())
+    # A server's database lies in no folder here.
+    return str(Path.home()) if info.server else str(info.path.parent)

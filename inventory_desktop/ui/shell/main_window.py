@@ -41,7 +41,7 @@ from ..items.item_loader import ItemLoader
 from ..items.item_table import HEADERS, NAME, ItemTableModel
 from ..reports.reports_menu import add_reports_menu
 from ..transfer.transfer_actions import TransferActions
-from . import data_files, operator
+from . import data_files, operator, server_dialog, server_mode
 from .backup_actions import BackupActions
 from .watcher import DataFileWatcher
 
@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.operator_button)
         self._tray: QSystemTrayIcon | None = None
         self.watcher = DataFileWatcher(self.reload, self)
+        self.watcher.went_offline.connect(self.offline_banner.show_offline)
+        self.watcher.came_back.connect(self.offline_banner.hide)
         services.add_low_stock_listener(self.on_low_stock)
         self._restore_layout()
         self.load_file()
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet(_READ_ONLY_STYLE)
         self.banner.setWordWrap(True)
         self.banner.hide()
+        self.offline_banner = server_mode.OfflineBanner(central)
         self.filter_box = QLineEdit(central)
         self.filter_box.setPlaceholderText("Filter by name or SKU (Ctrl+F)")
         self.filter_box.setClearButtonEnabled(True)
@@ -123,6 +126,7 @@ class MainWindow(QMainWindow):
         filter_row.addWidget(self.filter_box, 1)
         filter_row.addWidget(self.low_only)
         self.table = self._build_table(central)
+        layout.addWidget(self.offline_banner)
         layout.addWidget(self.banner)
         layout.addLayout(filter_row)
         layout.addWidget(self.table)
@@ -152,12 +156,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.commands
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addActions([a.new_file, a.open_file])
+        file_menu.addActions([a.new_file, a.open_file, a.open_server])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([a.back_up, self.backup_actions.backups,
                               self.backup_actions.restore])
+        file_menu.setToolTipsVisible(True)  # why backups are off on a server
         file_menu.addSeparator()
         file_menu.addActions([self.transfer.import_items, self.transfer.export])
         file_menu.addSeparator()
@@ -185,8 +190,11 @@ class MainWindow(QMainWindow):
     def load_file(self) -> None:
         """Show the data file that is open now (at start and after File → Open)."""
         info = db.current_file()
-        data_files.remember_file(info.path)
-        self.setWindowTitle(f"{info.path.name} — Inventory")
+        data_files.remember_file(data_files.current_target(info))
+        self.setWindowTitle(f"{info.location if info.server else info.path.name} — Inventory")
+        self.offline_banner.hide()
+        server_mode.fit_backup_actions([self.commands.back_up, self.backup_actions.backups,
+                                        self.backup_actions.restore], info)
         self.banner.setVisible(not info.writable)
         self.banner.setText(_banner_text(info))
         self.reload()
@@ -199,11 +207,12 @@ class MainWindow(QMainWindow):
         the current one stays open."""
         try:
             # From the bytes alone, while the current file stays open and shown.
-            check_header(Path(path).expanduser().absolute(), db.schema_version_known())
+            if not db.is_server_address(str(path)):
+                check_header(Path(path).expanduser().absolute(), db.schema_version_known())
         except DataFileError as error:
             show_refusal(self, "Cannot open this data file", str(error))
             return False
-        previous = db.current_file().path
+        previous = data_files.current_target(db.current_file())
         # History and audit windows show the old file's rows under the same ids.
         self._close_child_windows()
         # While no file is open nothing may read it: no polling, no late rows.
@@ -215,6 +224,12 @@ class MainWindow(QMainWindow):
         self.model.set_items([])
         self.load_file()
         return True
+
+    def open_recent(self, target: str) -> bool:
+        """Open a recent file, or a recent server (logging in first, as File → Open server…)."""
+        if db.is_server_address(target):
+            return server_dialog.open_address(self, target)
+        return self.switch_to(target)
 
     def let_go_of_file(self) -> Path:
         """Close the data file (its windows, the watcher, loads under way), so that it can be
@@ -234,8 +249,9 @@ class MainWindow(QMainWindow):
         self.model.set_items([])
         self.load_file()
 
-    def _reopen(self, previous: Path) -> None:
-        text = (f"The data file {previous} was closed to open another one, "
+    def _reopen(self, previous: str | Path) -> None:
+        what = "The database" if db.is_server_address(str(previous)) else "The data file"
+        text = (f"{what} {previous} was closed to open another one, "
                 "and now it cannot be opened again.")
         if data_files.open_until_chosen(previous, text) is None:
             self.close()
@@ -408,7 +424,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for path in data_files.recent_files():
             action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _checked=False, p=path: self.switch_to(p))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_recent(p))
         if not self.recent_menu.actions():
             self.recent_menu.addAction("(none)").setEnabled(False)
 

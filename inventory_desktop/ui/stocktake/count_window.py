@@ -128,6 +128,9 @@ class StocktakeWindow(QWidget):
         if not self._save(line, text.strip(), packs):
             if packs:
                 self._pending_packs[key] = packs
+            # The count stays in its cell, open: corrected, or saved again once
+            # the server is back, without typing it again.
+            QTimer.singleShot(0, lambda: self._retype(row, column, text))
             return False
         QTimer.singleShot(0, lambda: self._go(row + 1, self._entry_column(row + 1)))
         return True
@@ -158,6 +161,12 @@ class StocktakeWindow(QWidget):
         self.table.scrollTo(index)
         if edit and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
             self.table.edit(index)
+
+    def _retype(self, row: int, column: int, text: str) -> None:
+        self._go(row, column)
+        for editor in self.table.viewport().findChildren(QLineEdit):
+            if editor.isVisible():
+                editor.setText(text)
 
     def _entry_column(self, row: int) -> int:
         if 0 <= row < self.model.rowCount() and self.model.line_at(row).pack_size is not None:

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 
-from ... import db, services
+from ... import services
 from ..common.background import Progress, run_in_background
+from ..shell import data_files
 from .export_dialog import ExportDialog, ExportRequest
 from .import_dialog import ImportDialog, ImportOptions
 
@@ -56,7 +57,7 @@ class TransferActions:
         request = ExportDialog.ask(self._window, self._window.selected_item())
         if request is None:
             return None
-        folder = db.current_file().path.parent
+        folder = Path(data_files.start_folder())
         path, _ = QFileDialog.getSaveFileName(
             self._window, "Export to", str(folder / request.suggested_name(dt.date.today())),
             CSV_FILTER)
