@@ -419,7 +419,17 @@ def lock_stocktake(stocktake_id: int) -> None:
 def lock_operation_key(op_key: str) -> None:
     """Wait for another terminal booking with the same key (a no-op on a file)."""
     if _server is not None:
-        _server.lock_key(op_key)
+        _server.lock_key(f"op_key:{op_key}")
+
+
+def take_turns(kind: str) -> None:
+    """Wait until no other terminal is making a change of this `kind` (a check, then
+    an insert that the check allowed), and keep the others waiting until commit.
+
+    A no-op on a file, whose writers take turns already (BEGIN IMMEDIATE).
+    """
+    if _server is not None:
+        _server.lock_key(kind)
 
 
 def table_columns(table: str) -> list[str]:

@@ -290,10 +290,10 @@ def lock_rows(table: str, row_ids: list[int]) -> None:
             "ORDER BY id FOR NO KEY UPDATE", tuple(chunk)).fetchall()
 
 
-def lock_key(op_key: str) -> None:
-    """Wait for any transaction booking with the same operation key (another terminal's)."""
+def lock_key(name: str) -> None:
+    """Wait for any other transaction holding the lock called `name`; hold it to the end."""
     server_db.execute_sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
-                          (f"inventory.op_key:{op_key}",))
+                          (f"inventory.{name}",))
 
 
 def table_columns(table: str) -> list[str]:

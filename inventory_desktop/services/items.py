@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .. import clock
+from .. import clock, db
 from ..errors import ConflictError, DuplicateSkuError, ValidationError
 from ..models import StockItem, StockItemHistory, StockMovement
 from ..quantity import decimal_to_units
@@ -57,6 +57,7 @@ def create_item(
     key = validation.op_key(op_key)
     with writing(user) as actor:
         if key is not None:
+            db.lock_operation_key(key)  # another terminal may be sending it right now
             earlier = StockItem.get_or_none(StockItem.op_key == key)
             if earlier is not None:
                 return _replayed_item(earlier, fields, initial, key)
@@ -187,6 +188,7 @@ def _stored_value(item: ItemRow, field: str) -> Any:
 def _refuse_duplicate_sku(sku: str | None, except_id: int | None = None) -> None:
     if sku is None:
         return
+    db.take_turns("item.sku")  # two terminals naming the same new SKU: the second is told
     query = StockItem.select(StockItem.id, StockItem.name).where(
         StockItem.sku.collate("NOCASE") == sku)
     if except_id is not None:

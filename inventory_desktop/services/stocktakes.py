@@ -79,6 +79,9 @@ def start_stocktake(
     title = _name(name)
     areas = sorted(set(area_ids or ()))
     with writing(user) as actor:
+        # Two terminals starting at once would both pass _refuse_overlap and
+        # then post the same items' variances twice.
+        db.take_turns("stocktake.start")
         if key is not None:
             earlier = Stocktake.get_or_none(Stocktake.op_key == key)
             if earlier is not None:

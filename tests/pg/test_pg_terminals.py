@@ -245,3 +245,52 @@ def test_a_terminal_killed_mid_write_loses_nothing_committed(terminal_url, pg_db
         doomed_rows = admin.execute(
             "SELECT count(*) FROM inventory.audit_log WHERE actor = 'doomed'").fetchone()[0]
     assert doomed_rows == 0
+
+
+def _start_stocktake(url: str, name: str, barrier, results) -> None:
+    db.open_database(url)
+    barrier.wait()
+    try:
+        results.put(("started", services.start_stocktake(name, user=name).id))
+    except ConflictError as exc:
+        results.put(("refused", str(exc)))
+    db.close_database()
+
+
+def test_two_terminals_starting_a_stocktake_at_once_open_one(terminal_url):
+    items = _kitchen(terminal_url, items=2)
+    outcomes = _run_processes(_start_stocktake, [(terminal_url, "bar"), (terminal_url, "kitchen")])
+    assert sorted(kind for kind, _ in outcomes) == ["refused", "started"], outcomes
+    assert "is still open and counts some of the same items" in dict(outcomes)["refused"]
+    db.open_database(terminal_url)
+    assert len(services.list_stocktakes(state="open")) == 1
+    db.close_database()
+    _ledger_adds_up(terminal_url, items)
+
+
+def _create_item(url: str, op_key: str | None, sku: str, barrier, results) -> None:
+    db.open_database(url)
+    barrier.wait()
+    try:
+        item = services.create_item("Sugar", "kg", sku=sku, initial_quantity="5", op_key=op_key,
+                                    user=f"till-{os.getpid()}")
+        results.put(("created", item.id))
+    except Exception as exc:  # the sentence is what is checked
+        results.put((type(exc).__name__, str(exc)))
+    db.close_database()
+
+
+def test_one_item_key_from_two_terminals_creates_one_item(terminal_url):
+    outcomes = _run_processes(_create_item, [(terminal_url, "new-sugar", "SU-1")] * 2)
+    assert [kind for kind, _ in outcomes] == ["created", "created"], outcomes
+    assert len({item_id for _, item_id in outcomes}) == 1
+    db.open_database(terminal_url)
+    assert [(item.sku, item.quantity) for item in services.list_items()] == [("SU-1", 5)]
+    db.close_database()
+
+
+def test_one_new_sku_from_two_terminals_is_refused_to_the_second_in_words(terminal_url):
+    outcomes = _run_processes(_create_item, [(terminal_url, None, "SU-2")] * 2)
+    kinds = sorted(kind for kind, _ in outcomes)
+    assert kinds == ["DuplicateSkuError", "created"], outcomes
+    assert "The SKU 'SU-2' is already used by Sugar." in dict(outcomes)["DuplicateSkuError"]
