@@ -358,6 +358,20 @@ def structure_problems() -> list[tuple[str, str]]:
     return file_checks.structure_problems(_file_db.execute_sql, current_file().schema_version)
 
 
+def other_programs_changes() -> list[tuple[str, int]]:
+    """(login, changes) for what programs other than this one changed on a server.
+
+    The server's triggers audit them with the actor `unknown` and the login
+    that made them. A file's equivalent is its unsealed rows (verify's seal
+    check), so this is empty there.
+    """
+    if _server is None:
+        return []
+    return [(login, int(count)) for login, count in _server.server_db.execute_sql(
+        "SELECT db_user, count(*) FROM audit_log WHERE actor = 'unknown' "
+        "GROUP BY db_user ORDER BY db_user")]
+
+
 def numbering_counters() -> list[tuple[str, int]]:
     """(table, counter) for each id counter: the next id of a table comes after it."""
     if _server is not None:

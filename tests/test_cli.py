@@ -196,6 +196,21 @@ def test_verify_says_what_it_checked_on_each_backend(cli, backend):
         assert "sealed" not in out
 
 
+@pytest.mark.postgresql_only
+def test_verify_on_a_server_names_another_programs_changes_by_login(cli):
+    _flour(cli)
+    connection = raw(cli.path)  # another tool, logged in with the program's privileges
+    connection.execute("UPDATE stock_item SET name = 'Bread flour' WHERE sku = 'FL-1'")
+    connection.close()
+    code, out, _ = cli("verify")
+    assert code == 0
+    assert ("Note: 1 change made with the login inventory_test_tool by another program than "
+            "this one (recorded in the audit with the actor 'unknown').") in out
+    code, _, err = cli("verify", "--accept-foreign")
+    assert code == 1
+    assert "A server's database has no seals to accept" in err
+
+
 @pytest.mark.sqlite_only  # another tool on the file itself
 def test_verify_names_a_tampered_item_and_exits_1(cli):
     _flour(cli)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import db, seal, seal_check, seal_store
 from ..db import database
-from ..errors import DataFileError
+from ..errors import DataFileError, ValidationError
 from ..sqlite_errors import translate_sqlite_errors
 from . import ledger_checks, value_checks
 from ._write import writing
@@ -48,6 +48,10 @@ def accept_foreign_rows(*, user: str | None = None) -> int:
     verify treats them as known, and would notice if they changed again.
     """
     info = db.current_file()
+    if not db.seals_kept():
+        raise ValidationError(
+            "A server's database has no seals to accept: another program's changes are "
+            "kept in its audit with the login that made them, and verify lists them.")
     with writing(user) as actor:
         ranges = []
         for table, id_column in seal.sealed_tables(database.execute_sql).items():
@@ -77,13 +81,24 @@ def _checked(findings: list[Finding], check):
 
 
 def _seals(info: db.DataFileInfo, notes: list[str]) -> seal_check.SealFindings:
-    if info.file_id is None or not db.seals_kept():
+    if not db.seals_kept():
+        notes += _other_programs_notes()
+        return seal_check.SealFindings()
+    if info.file_id is None:
         return seal_check.SealFindings()
     anchor = db.anchors().find(info.file_id, info.path)
     found = seal_check.check_seals(database.execute_sql, keys=seal_store.known_keys(),
                                    file_id=info.file_id, anchor=anchor)
     notes += _seal_notes(found, anchor)
     return found
+
+
+def _other_programs_notes() -> list[str]:
+    # A server's privileges let its logins change what they may (items, never
+    # the ledger) from any tool: those changes are kept, named by login.
+    return [f"{count} change{'s' if count > 1 else ''} made with the login {login} by another "
+            "program than this one (recorded in the audit with the actor 'unknown')."
+            for login, count in db.other_programs_changes()]
 
 
 def _seal_notes(found: seal_check.SealFindings, anchor: seal_store.Anchor | None) -> list[str]:
