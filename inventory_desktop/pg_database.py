@@ -35,6 +35,9 @@ SCHEMA = pg_migrations.SCHEMA
 CHANNEL = "inventory_changed"  # schema_pg/0005_notify.sql announces every change here
 # A terminal that vanished mid-transaction must not hold its item locks for long.
 _IDLE_IN_TRANSACTION = "5min"
+# How long a write waits for an item another terminal is changing (one held up
+# mid-write, say) before it is told to try again, instead of freezing the window.
+LOCK_WAIT = "15s"
 # A server whose network vanished without a word (a pulled cable) sends
 # nothing: keepalives make a connection fail within a minute instead of after
 # the system's TCP timeout, and a connection attempt gives up after 10 s.
@@ -151,6 +154,7 @@ class ServerDatabase(peewee.PostgresqlDatabase):
         with conn.cursor() as cursor:
             cursor.execute(f"SET search_path = {SCHEMA}")
             cursor.execute(f"SET idle_in_transaction_session_timeout = '{_IDLE_IN_TRANSACTION}'")
+            cursor.execute(f"SET lock_timeout = '{LOCK_WAIT}'")
 
 
 server_db = ServerDatabase(None, prefer_psycopg3=True)

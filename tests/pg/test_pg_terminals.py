@@ -21,8 +21,8 @@ import psycopg
 import pytest
 from pg_server import login_url
 
-from inventory_desktop import db, services
-from inventory_desktop.errors import ConflictError, InsufficientStockError
+from inventory_desktop import db, pg_database, services
+from inventory_desktop.errors import ConflictError, DatabaseBusyError, InsufficientStockError
 from inventory_desktop.services import LineInput
 from inventory_desktop.services.ledger import book
 
@@ -294,3 +294,22 @@ def test_one_new_sku_from_two_terminals_is_refused_to_the_second_in_words(termin
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["DuplicateSkuError", "created"], outcomes
     assert "The SKU 'SU-2' is already used by Sugar." in dict(outcomes)["DuplicateSkuError"]
+
+
+def test_a_write_held_up_by_another_terminal_is_told_to_try_again(terminal_url, pg_db,
+                                                                   monkeypatch):
+    monkeypatch.setattr(pg_database, "LOCK_WAIT", "300ms")  # the program waits 15 s
+    (item,) = _kitchen(terminal_url, items=1)
+    with psycopg.connect(terminal_url, autocommit=False) as holder:
+        holder.execute("SELECT 1 FROM inventory.stock_item WHERE id = %s FOR UPDATE", (item,))
+        db.open_database(terminal_url)
+        try:
+            with pytest.raises(DatabaseBusyError, match="Another terminal was changing the "
+                                                        "same stock"):
+                services.add_stock(item, "5", user="bar")
+        finally:
+            db.close_database()
+    db.open_database(terminal_url)
+    assert services.get_item(item).quantity == 100
+    assert len(services.list_movements(limit=None)) == 1  # the initial stock only
+    db.close_database()
