@@ -278,3 +278,28 @@ def test_a_delivery_refused_while_the_server_is_away_keeps_its_lines(qtbot, serv
     assert server.movements() == 1
     dialog.save()  # once it is back, the same sheet books without retyping
     assert not dialog.isVisible() and server.movements() == 2
+
+
+def test_a_delivery_held_up_by_another_terminal_says_so_in_its_words(qtbot, server: Server
+                                                                      ) -> None:
+    from inventory_desktop.ui.deliveries.sheet_dialog import DELIVERY, SheetDialog
+
+    def submit(sheet) -> object:
+        return services.receive_delivery(sheet.lines, reference=sheet.reference)
+
+    db.run("SET lock_timeout = '300ms'")  # the program waits 15 s
+    dialog = SheetDialog(None, DELIVERY, services.list_items(), submit)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.model.setData(dialog.model.index(0, 0), "FL-01")
+    dialog.model.setData(dialog.model.index(0, 1), "4")
+    dialog.reference.setText("DN-8")
+    with psycopg.connect(pg_server_module.admin_url(server.server, server.name)) as other:
+        other.execute("SELECT 1 FROM inventory.stock_item FOR UPDATE")  # until it commits
+        dialog.save()
+    assert dialog.isVisible()
+    assert dialog.message.text().startswith("Another terminal was changing the same stock")
+    assert "data file" not in dialog.message.text()
+    assert server.movements() == 1  # the fixture's receipt: nothing more
+    dialog.save()  # the other terminal is done: the same sheet books
+    assert not dialog.isVisible() and server.movements() == 2

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ... import db
 from ...errors import DatabaseBusyError, InventoryError
 
 T = TypeVar("T")
@@ -21,14 +22,20 @@ BUSY_MESSAGE = (
 )
 
 
+def busy_sentence(error: DatabaseBusyError) -> str:
+    """What to say when a write found the data busy: a file's words are the command
+    line's; a server's (another terminal on the same stock) are already the window's."""
+    return str(error) if db.is_server() else BUSY_MESSAGE
+
+
 def run_operation(
     parent: QWidget, title: str, action: Callable[[], T], refresh: Callable[[], None]
 ) -> T | None:
     """Run `action`; show any refusal under `title`; refresh the views either way."""
     try:
         return action()
-    except DatabaseBusyError:
-        show_refusal(parent, title, BUSY_MESSAGE)
+    except DatabaseBusyError as busy:
+        show_refusal(parent, title, busy_sentence(busy))
     except InventoryError as error:
         show_refusal(parent, title, str(error))
     finally:

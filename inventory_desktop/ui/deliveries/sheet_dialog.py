@@ -32,7 +32,7 @@ from ...errors import DatabaseBusyError, InventoryError, LinesRefusedError, Vali
 from ...services import ItemRow, LineInput, SupplierRow
 from ...vocabulary import DEDUCT_REASONS
 from ..common.form_marks import MarkedField, banner_label
-from ..common.operations import BUSY_MESSAGE
+from ..common.operations import busy_sentence
 from . import delivery_costs as costs
 from .sheet_model import SheetLinesModel
 from .sheet_view import SheetView
@@ -209,8 +209,8 @@ class SheetDialog(QDialog):
         except LinesRefusedError as refused:
             self._show_refusals(refused)
             return
-        except DatabaseBusyError:
-            self._say(BUSY_MESSAGE)
+        except DatabaseBusyError as busy:
+            self._say(busy_sentence(busy))
             return
         except ValidationError as error:
             if error.field == "reference":
