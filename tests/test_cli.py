@@ -331,7 +331,11 @@ def test_a_server_is_not_restored_or_copied_from_by_a_terminal(new_target, monke
     assert main(["restore", str(backup)]) == 1
     assert "restored on the server, with pg_restore" in capsys.readouterr().err
     assert main(["copy-to", str(new_target)]) == 1
-    assert "name the file with --db FILE" in capsys.readouterr().err
+    assert "name the file with --db FILE ($INVENTORY_DB names a server here)" in (
+        capsys.readouterr().err)
+    assert main(["backups"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "Note: a server's database is backed up on the server, with pg_dump")
     assert main(["--json", "items", "list"]) == 0
     assert [item["name"] for item in json.loads(capsys.readouterr().out)] == ["Flour"]
     assert sorted(path.name for path in tmp_path.iterdir() if "postgres" in path.name) == []

@@ -96,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Stock ledger for a restaurant back office.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", metavar="PATH",
-                        help=f"data file (default: ${paths.DB_ENV_VAR} or "
-                             f"{paths.default_data_file()})")
+                        help="data file, or a PostgreSQL server's database as "
+                             f"postgresql://LOGIN@HOST/DATABASE (default: ${paths.DB_ENV_VAR} "
+                             f"or {paths.default_data_file()})")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in _COMMAND_MODULES:
         module.register(commands, common)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import backup_settings, services
+from .. import backup_settings, paths, services
 from ..clock import local_display
 from ..errors import ValidationError
 from . import output
@@ -85,6 +85,9 @@ def _backups(args: argparse.Namespace) -> None:
                  else "automatic daily backups off")
     if settings.automatic and backup_settings.switched_off():
         automatic += f"; off for now: {backup_settings.AUTO_ENV_VAR} is set"
+    if paths.is_server_address(args.db or paths.default_database()):
+        print("Note: a server's database is backed up on the server, with pg_dump (see the "
+              "README's server section); these are the data files' backups on this computer.")
     print(f"Backups in {settings.backup_folder} ({automatic}):")
     if not rows:
         print("No backups yet.")

@@ -28,8 +28,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     page.add_argument("--offset", metavar="N", help="skip the newest N first")
     movements.set_defaults(handler=_movements)
 
-    verify = commands.add_parser("verify", parents=[common],
-                                 help="check the file and every item's ledger")
+    verify = commands.add_parser(
+        "verify", parents=[common],
+        help="check the data file (or server database) and every item's ledger")
     verify.add_argument("--accept-foreign", action="store_true",
                         help="after looking at them: seal the rows another program wrote, "
                              "as accepted by you")

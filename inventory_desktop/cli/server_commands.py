@@ -36,9 +36,10 @@ def _copy_to(args: argparse.Namespace) -> int:
 
     source = paths.default_database() if args.db is None else args.db
     if paths.is_server_address(source):
+        named_by = "--db" if args.db is not None else f"${paths.DB_ENV_VAR}"
         raise DataFileError(
             "copy-to copies a data file onto a server: name the file with --db FILE "
-            f"(${paths.DB_ENV_VAR} names a server here).")
+            f"({named_by} names a server here).")
     path = Path(source)
     report = copy_to.copy_to(args.url, path, progress=say)
     checked = {"data file": _verified(path), "database": _verified(args.url)}

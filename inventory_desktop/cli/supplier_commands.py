@@ -31,7 +31,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     currency = commands.add_parser(
         "currency", parents=[common],
-        help="show, or set, the currency symbol amounts are shown with (kept in the data file)")
+        help="show, or set, the currency symbol amounts are shown with (kept with the data, "
+             "for every computer that opens it)")
     currency.add_argument("symbol", metavar="SYMBOL", nargs="?",
                           help='e.g. "€", "$", "CHF " ("" for none)')
     currency.set_defaults(handler=_currency)

@@ -55,7 +55,8 @@ def currency(window: MainWindow) -> None:
     symbol, ok = QInputDialog.getText(
         window, "Currency symbol",
         "Symbol shown before amounts (e.g. €, $, £, or CHF with a space);\n"
-        "kept in this data file, for every computer that opens it:", text=current)
+        "kept with this data (the file, or the server's database), for every computer "
+        "that opens it:", text=current)
     if ok:
         run_operation(window, "Could not set the currency symbol",
                       lambda: services.set_currency_symbol(symbol, user=operator.current()),
