@@ -403,6 +403,15 @@ def run(sql: str, params: Sequence[Any] = ()) -> Any:
     return _file_db.connection().execute(sql, params)
 
 
+def stream(sql: str, params: Sequence[Any] = ()) -> Any:
+    """run() for a long read inside a transaction: a cursor whose fetchmany() brings the
+    rows a batch at a time. SQLite steps through the file anyway; a server would send
+    every row at once to an ordinary cursor, so there it is a cursor on the server."""
+    if _server is not None:
+        return _server.stream(sql, params)
+    return run(sql, params)
+
+
 def run_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
     """run() for many rows of parameters (one statement, executed for each row)."""
     if _server is not None:

@@ -294,6 +294,14 @@ def lock_rows(table: str, row_ids: list[int]) -> None:
             "ORDER BY id FOR NO KEY UPDATE", tuple(chunk)).fetchall()
 
 
+def stream(sql: str, params: Any = ()) -> Any:
+    """A server-side cursor for `sql` (inside a transaction): fetchmany() pulls a batch."""
+    cursor = server_db.connection().cursor(name=f"inventory_{uuid.uuid4().hex}")
+    with session_errors():
+        cursor.execute(translate(sql), params)
+    return cursor
+
+
 def lock_key(name: str) -> None:
     """Wait for any other transaction holding the lock called `name`; hold it to the end."""
     server_db.execute_sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",

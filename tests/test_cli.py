@@ -339,3 +339,29 @@ def test_a_server_is_not_restored_or_copied_from_by_a_terminal(new_target, monke
     assert main(["--json", "items", "list"]) == 0
     assert [item["name"] for item in json.loads(capsys.readouterr().out)] == ["Flour"]
     assert sorted(path.name for path in tmp_path.iterdir() if "postgres" in path.name) == []
+
+
+def test_export_of_movements_is_the_same_on_both_backends(cli, tmp_path):
+    _flour(cli)
+    assert cli("receive", "FL-1", "2.5", "--reference", "INV-9")[0] == 0
+    target = tmp_path / "movements.csv"
+    code, out, _ = cli("export", "movements", str(target))
+    assert code == 0 and "2 movements" in out
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3 and "INV-9" in lines[1] + lines[2]
+
+
+@pytest.mark.postgresql_only
+def test_an_export_from_a_server_reads_through_a_cursor_on_the_server(data_file, tmp_path):
+    item = services.create_item("Flour", "kg", sku="FL-1", initial_quantity="1").id
+    for _ in range(3):
+        services.add_stock(item, "1")
+    open_cursors: list[int] = []
+
+    def progress(done: int, total: int) -> bool:
+        open_cursors.append(db.run("SELECT count(*) FROM pg_cursors").fetchone()[0])
+        return True
+
+    result = services.export_csv("movements", tmp_path / "m.csv", progress=progress)
+    assert result.rows == 4
+    assert open_cursors and all(count == 1 for count in open_cursors)  # rows come in batches

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import clock
+from .. import clock, db
 from ..atomic_files import replacing
 from ..db import database
 from ..errors import DataFileError, ValidationError
@@ -76,8 +76,7 @@ def export_csv(kind: str, destination: str | Path, *, filters: ExportFilters | N
         with (translate_sqlite_errors(), database.atomic(),
               replacing(target, replace=replace) as handle):
             total = database.execute_sql(count_sql, params).fetchone()[0]
-            written = _write(handle, header, database.execute_sql(sql, params), row_of, total,
-                             progress)
+            written = _write(handle, header, db.stream(sql, params), row_of, total, progress)
     except _Cancelled:
         return None
     except FileExistsError:
