@@ -145,11 +145,13 @@ def _assert_nothing_lost(path: Path, ops: int) -> None:
     assert services.verify().ok
 
 
+@pytest.mark.both_backends
 def test_eight_processes_lose_nothing(data_file):
     _assert_nothing_lost(data_file, ops=40)
 
 
 @pytest.mark.slow
+@pytest.mark.both_backends
 def test_eight_processes_lose_nothing_over_a_long_race(data_file):
     _assert_nothing_lost(data_file, ops=2000)
 
