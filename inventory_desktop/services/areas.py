@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import db
 from ..db import database
 from ..errors import ConflictError, NotFoundError
 from ..models import ItemLocation, StorageArea
@@ -162,6 +163,7 @@ def item_places(item_id: int) -> list[PlaceRow]:
 
 
 def _refuse_duplicate_name(name: str, except_id: int | None = None) -> None:
+    db.take_turns("area.name")  # two terminals adding the same area: one is told
     for area in list_areas(include_archived=True):
         if area.name.casefold() == name.casefold() and area.id != except_id:
             raise ConflictError(f"There is already a storage area called {area.name!r}.")

@@ -201,6 +201,7 @@ def _replayed_sheet(
     """The movements an earlier attempt with this key booked, or None for a first attempt."""
     if key is None:
         return None
+    db.lock_operation_key(key)  # the same sheet sent by another terminal right now
     found = [movement_with_key(f"{key}#{line.number}") for line in lines]
     beyond = movement_with_key(f"{key}#{len(lines) + 1}")
     if not any(found) and beyond is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import db
 from ..db import database
 from ..errors import ConflictError, NotFoundError
 from ..models import Supplier
@@ -93,6 +94,7 @@ def set_supplier_active(supplier_id: int, active: bool, *,
 
 
 def _refuse_duplicate_name(name: str, except_id: int | None = None) -> None:
+    db.take_turns("supplier.name")  # two terminals adding the same supplier: one is told
     for supplier in list_suppliers(include_archived=True):
         if supplier.name.casefold() == name.casefold() and supplier.id != except_id:
             raise ConflictError(f"There is already a supplier called {supplier.name}.")

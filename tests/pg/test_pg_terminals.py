@@ -313,3 +313,41 @@ def test_a_write_held_up_by_another_terminal_is_told_to_try_again(terminal_url, 
     assert services.get_item(item).quantity == 100
     assert len(services.list_movements(limit=None)) == 1  # the initial stock only
     db.close_database()
+
+
+def _same_sheet(url: str, items: list[int], barrier, results) -> None:
+    db.open_database(url)
+    barrier.wait()
+    try:
+        booked = services.receive_delivery([LineInput(item, "2") for item in items],
+                                           reference="DN-55", op_key="tablet-dn-55")
+        results.put(("booked", sorted(movement.id for movement in booked)))
+    except Exception as exc:  # the sentence is what is checked
+        results.put((type(exc).__name__, str(exc)))
+    db.close_database()
+
+
+def test_one_delivery_sent_by_two_terminals_with_one_key_books_once(terminal_url):
+    items = _kitchen(terminal_url, items=3)
+    outcomes = _run_processes(_same_sheet, [(terminal_url, items)] * 2)
+    assert [kind for kind, _ in outcomes] == ["booked", "booked"], outcomes
+    assert outcomes[0][1] == outcomes[1][1]
+    db.open_database(terminal_url)
+    assert [services.get_item(item).quantity for item in items] == [102] * 3
+    db.close_database()
+
+
+def _add_supplier(url: str, barrier, results) -> None:
+    db.open_database(url)
+    barrier.wait()
+    try:
+        results.put(("added", services.create_supplier("Metro").id))
+    except Exception as exc:  # the sentence is what is checked
+        results.put((type(exc).__name__, str(exc)))
+    db.close_database()
+
+
+def test_one_new_supplier_from_two_terminals_is_refused_to_the_second_in_words(terminal_url):
+    outcomes = _run_processes(_add_supplier, [(terminal_url,)] * 2)
+    assert sorted(kind for kind, _ in outcomes) == ["ConflictError", "added"], outcomes
+    assert dict(outcomes)["ConflictError"] == "There is already a supplier called Metro."
