@@ -256,7 +256,8 @@ def test_a_count_refused_while_the_server_is_away_stays_in_its_cell(qtbot, serve
             == (0,)
 
 
-def test_a_delivery_refused_while_the_server_is_away_keeps_its_lines(qtbot, server: Server) -> None:
+def _delivery_sheet(qtbot, reference: str) -> QWidget:
+    """The delivery grid, shown, with 4 of FL-01 typed under `reference`."""
     from inventory_desktop.ui.deliveries.sheet_dialog import DELIVERY, SheetDialog
 
     def submit(sheet) -> object:
@@ -267,7 +268,12 @@ def test_a_delivery_refused_while_the_server_is_away_keeps_its_lines(qtbot, serv
     dialog.show()
     dialog.model.setData(dialog.model.index(0, 0), "FL-01")
     dialog.model.setData(dialog.model.index(0, 1), "4")
-    dialog.reference.setText("DN-7")
+    dialog.reference.setText(reference)
+    return dialog
+
+
+def test_a_delivery_refused_while_the_server_is_away_keeps_its_lines(qtbot, server: Server) -> None:
+    dialog = _delivery_sheet(qtbot, "DN-7")
     server.cut_off()
     dialog.save()
     assert dialog.isVisible()
@@ -282,18 +288,8 @@ def test_a_delivery_refused_while_the_server_is_away_keeps_its_lines(qtbot, serv
 
 def test_a_delivery_held_up_by_another_terminal_says_so_in_its_words(qtbot, server: Server
                                                                       ) -> None:
-    from inventory_desktop.ui.deliveries.sheet_dialog import DELIVERY, SheetDialog
-
-    def submit(sheet) -> object:
-        return services.receive_delivery(sheet.lines, reference=sheet.reference)
-
     db.run("SET lock_timeout = '300ms'")  # the program waits 15 s
-    dialog = SheetDialog(None, DELIVERY, services.list_items(), submit)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.model.setData(dialog.model.index(0, 0), "FL-01")
-    dialog.model.setData(dialog.model.index(0, 1), "4")
-    dialog.reference.setText("DN-8")
+    dialog = _delivery_sheet(qtbot, "DN-8")
     with psycopg.connect(pg_server_module.admin_url(server.server, server.name)) as other:
         other.execute("SELECT 1 FROM inventory.stock_item FOR UPDATE")  # until it commits
         dialog.save()
