@@ -163,28 +163,28 @@ server_db = ServerDatabase(None, prefer_psycopg3=True)
 def connect(url: str, password: str | None = None) -> None:
     """Bind `url` (its password from libpq: ~/.pgpass or PGPASSWORD, or `password`,
     given for this session only) and connect."""
-    extra = _settings_not_in(url) | ({} if password is None else {"password": password})
     # peewee's init() adds to the parameters given before: a password typed for
     # the last database opened would be offered to this one.
     server_db.connect_params.clear()
-    server_db.init(url, prefer_psycopg3=True, **extra)
+    server_db.init(url, prefer_psycopg3=True, **_connection_params(url, password))
     with translate_server_errors():
         server_db.connect(reuse_if_open=True)
 
 
-def _settings_not_in(url: str) -> dict[str, str]:
+def _connection_params(url: str, password: str | None) -> dict[str, str]:
+    """Our connection settings the address does not set itself, and a typed password."""
     try:
         given = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         given = {}  # connecting will say what is wrong with the address
-    return {key: value for key, value in _CONNECTION_SETTINGS.items() if key not in given}
+    params = {key: value for key, value in _CONNECTION_SETTINGS.items() if key not in given}
+    return params if password is None else params | {"password": password}
 
 
 def check_login(url: str, password: str | None = None) -> None:
     """Log in to `url` once and leave (nothing read or written): raises the refusal, if any."""
-    extra = _settings_not_in(url) | ({} if password is None else {"password": password})
     with translate_server_errors():
-        psycopg.connect(url, **extra).close()
+        psycopg.connect(url, **_connection_params(url, password)).close()
 
 
 def check_reachable() -> None:
